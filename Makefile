@@ -1,0 +1,48 @@
+# KÖP – the four contract targets: site, test, check, serve. The Makefile only calls
+# the Python CLI (scripts/kop); set-up happens on first use.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+KOP := PYTHONPATH=scripts $(PY) -m kop
+STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-16)
+NODE_STAMP := node_modules/.installed-$(shell sha256sum package-lock.json 2>/dev/null | cut -c1-16)
+
+.PHONY: site test check serve prepare lint bench system-deps clean
+
+site: $(STAMP)
+	$(KOP) build
+
+check: $(STAMP)
+	$(KOP) check
+
+serve: $(STAMP)
+	$(KOP) serve
+
+prepare: $(STAMP)
+	$(KOP) prepare
+
+test: $(STAMP) $(NODE_STAMP) system-deps
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(PY) -m ruff check scripts tests
+
+# The virtual environment, created on first use and refreshed when the lock changes.
+$(STAMP): requirements.lock
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --disable-pip-version-check -q -r requirements.lock
+	@rm -f $(VENV)/.installed-*
+	@touch $@
+
+# axe-core for the accessibility checks in the browser tests (from the npm registry).
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+# Debian packages the tests need (headless Chromium, zbar for decoding QR codes).
+system-deps:
+	@bash scripts/install-system-deps.sh
+
+clean:
+	rm -rf build site .cache .pytest_cache

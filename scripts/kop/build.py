@@ -1,0 +1,151 @@
+"""Build the site: validate, format citations, generate pages, run the site engine, publish.
+
+The generated Markdown tree (``build/docs``) is the only input of the site engine, so
+the engine (MkDocs today) could be swapped for a compatible one. The finished site is
+written to a temporary directory next to ``site/`` and swapped in only when every
+step succeeded: a failed or interrupted build leaves the previous ``site/`` intact.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .formatting import Formatted, FormattingError, format_all
+from .messages import define
+from .model import Citation
+from .pages import generate, write_tree
+from .pipeline import CheckResult, check
+from .project import Project
+from .render import finding_citation
+
+ENGINE_FAILED = define(
+    "KOP901",
+    "Webbplatsen kunde inte byggas: {problem}",
+    "Läs meddelandet ovan. Gäller det en sida i docs/, rätta länken eller texten där.",
+    explanation="Själva webbplatsbygget (MkDocs) stoppade, till exempel för en trasig länk i docs/. "
+    "Källfilerna är orörda och den tidigare byggda webbplatsen finns kvar.",
+)
+CITEPROC_FAILED = define(
+    "KOP902",
+    "Referenserna kunde inte formateras: {problem}",
+    "Kontrollera den senast ändrade posten i references.bib.",
+    explanation="Formateringen av referenser enligt APA 7 misslyckades. Det beror nästan alltid på en "
+    "ovanlig post i references.bib.",
+)
+
+
+@dataclass
+class Timings:
+    """Seconds spent in each step, for the benchmark and for ``--timings``."""
+
+    steps: dict[str, float] = field(default_factory=dict)
+
+    def add(self, name: str, start: float) -> None:
+        self.steps[name] = self.steps.get(name, 0.0) + time.perf_counter() - start
+
+
+def all_citations(result: CheckResult) -> list[Citation]:
+    """Body citations and one synthetic cluster per finding, for the single formatting run."""
+    cits: list[Citation] = []
+    for ov in result.published():
+        cits.extend(ov.citations)
+        for finding in ov.meta.get("findings") or []:
+            if isinstance(finding, dict) and isinstance(finding.get("references"), list):
+                cits.append(finding_citation(finding["references"]))
+    return cits
+
+
+def prepare(project: Project, timings: Timings | None = None) -> tuple[CheckResult, Formatted | None]:
+    """Validate, format and write ``build/docs``; return the check result (and formatting if ok)."""
+    timings = timings or Timings()
+    t = time.perf_counter()
+    result = check(project)
+    timings.add("validera", t)
+    if not result.ok:
+        return result, None
+    t = time.perf_counter()
+    try:
+        formatted = format_all(result.references, all_citations(result), project.cache_dir)
+    except FormattingError as exc:
+        result.diagnostics.append(CITEPROC_FAILED.at(project.display(project.bib_path), 1, 0, problem=str(exc)))
+        return result, None
+    timings.add("formatera referenser", t)
+    t = time.perf_counter()
+    write_tree(project.gen_docs_dir, generate(result, formatted))
+    timings.add("skapa sidor", t)
+    return result, formatted
+
+
+class _WarningCounter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def run_engine(project: Project, site_dir: Path, strict: bool = True) -> list[str]:
+    """Run MkDocs on ``build/docs`` into ``site_dir``; return warnings/errors (empty = success)."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    counter = _WarningCounter()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(counter)
+    old_cwd = Path.cwd()
+    try:
+        os.chdir(project.root)
+        config = load_config(config_file=str(project.mkdocs_yml), site_dir=str(site_dir), strict=strict)
+        mkdocs_build(config)
+    except MkDocsException as exc:
+        counter.messages.append(str(exc))
+    except SystemExit as exc:  # mkdocs' Abort on strict warnings
+        counter.messages.append(f"avbrutet ({exc})")
+    finally:
+        os.chdir(old_cwd)
+        logger.removeHandler(counter)
+    return counter.messages if strict else [m for m in counter.messages if m.startswith("avbrutet")]
+
+
+def publish(new_site: Path, site_dir: Path) -> None:
+    """Swap the finished site into place, keeping the old one until the new one is there."""
+    old = None
+    if site_dir.exists():
+        old = Path(tempfile.mkdtemp(prefix=".site-old-", dir=site_dir.parent))
+        os.replace(site_dir, old / "site")
+    os.replace(new_site, site_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build(project: Project, strict: bool = True, timings: Timings | None = None) -> CheckResult:
+    """The whole build; on any error the previous ``site/`` is left as it was."""
+    timings = timings or Timings()
+    result, formatted = prepare(project, timings)
+    if formatted is None:
+        return result
+    t = time.perf_counter()
+    tmp_parent = Path(tempfile.mkdtemp(prefix=".site-new-", dir=project.root))
+    try:
+        new_site = tmp_parent / "site"
+        problems = run_engine(project, new_site, strict=strict)
+        timings.add("bygga webbplats", t)
+        if problems:
+            display = project.display(project.mkdocs_yml)
+            for problem in problems:
+                result.diagnostics.append(ENGINE_FAILED.at(display, 1, 0, problem=problem.strip()))
+            return result
+        t = time.perf_counter()
+        publish(new_site, project.site_dir)
+        timings.add("publicera", t)
+    finally:
+        shutil.rmtree(tmp_parent, ignore_errors=True)
+    return result

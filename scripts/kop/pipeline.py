@@ -1,0 +1,98 @@
+"""Load and validate a whole content tree: the first two steps of the pipeline.
+
+load -> validate -> (resolve citations -> render -> publish live in build.py).
+The bibliography is parsed once per run here and handed on, never re-read per page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import bibliography, citations
+from .frontmatter import read_text, split_front_matter
+from .messages import CATALOGUE
+from .model import Diagnostic, Overview, Reference
+from .project import Project, today
+from .validate import cross_diagnostics, rule_diagnostics, schema_diagnostics
+
+TEMPLATE_PREFIX = "_"
+
+
+@dataclass
+class CheckResult:
+    """Everything later steps need: parsed overviews, references and all problems."""
+
+    project: Project
+    overviews: list[Overview] = field(default_factory=list)
+    references: dict[str, Reference] = field(default_factory=dict)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    displays: dict[str, str] = field(default_factory=dict)  # slug -> display path
+
+    @property
+    def ok(self) -> bool:
+        return not any(d.severity == "error" for d in self.diagnostics)
+
+    def published(self) -> list[Overview]:
+        """Overviews that go on the site: everything but drafts, sorted by id."""
+        return sorted((ov for ov in self.overviews if ov.meta.get("status") != "utkast"),
+                      key=lambda ov: str(ov.meta.get("id", ov.slug)))
+
+
+def overview_files(project: Project) -> list[Path]:
+    """The overview sources: ``overviews/*.md`` except templates (``_*.md``) and README."""
+    if not project.overviews_dir.is_dir():
+        return []
+    return sorted(
+        p for p in project.overviews_dir.glob("*.md")
+        if not p.name.startswith(TEMPLATE_PREFIX) and p.name.lower() != "readme.md"
+    )
+
+
+def load_overview(path: Path, display: str) -> tuple[Overview, list[Diagnostic]]:
+    """Read one overview file and scan its citations."""
+    src = read_text(path, display)
+    diags = list(src.diagnostics)
+    if diags:
+        return Overview(path, path.stem, {}, "", 1), diags
+    fm = split_front_matter(src)
+    diags.extend(fm.diagnostics)
+    ov = Overview(path, path.stem, fm.meta, fm.body, fm.body_line, fm.positions)
+    ov.citations = citations.scan_citations(fm.body, fm.body_line)
+    diags.extend(citations.malformed_citations(fm.body, fm.body_line, display))
+    return ov, diags
+
+
+def check(project: Project) -> CheckResult:
+    """Validate every overview and references.bib; collect every problem."""
+    result = CheckResult(project)
+    bib_display = project.display(project.bib_path)
+    if project.bib_path.exists():
+        result.references, bib_diags = bibliography.load_bibliography(project.bib_path)
+        result.diagnostics.extend(bib_diags)
+    keys = set(result.references)
+    now = today()
+    cited: set[str] = set()
+    for path in overview_files(project):
+        display = project.display(path)
+        ov, diags = load_overview(path, display)
+        result.displays[ov.slug] = display
+        result.overviews.append(ov)
+        result.diagnostics.extend(diags)
+        if ov.meta:
+            result.diagnostics.extend(schema_diagnostics(ov, display))
+            result.diagnostics.extend(rule_diagnostics(ov, display, now, keys))
+        result.diagnostics.extend(citations.check_keys(ov.citations, keys, display))
+        cited.update(item.key for cit in ov.citations for item in cit.items)
+        for finding in ov.meta.get("findings") or []:
+            if isinstance(finding, dict) and isinstance(finding.get("references"), list):
+                cited.update(str(k).lstrip("@") for k in finding["references"])
+        if isinstance(ov.meta.get("article"), str):
+            cited.add(ov.meta["article"].lstrip("@"))
+    result.diagnostics.extend(cross_diagnostics(result.overviews, result.displays, now))
+    unused = CATALOGUE.get("KOP210")
+    if unused is not None:
+        for key, ref in sorted(result.references.items()):
+            if key not in cited:
+                result.diagnostics.append(unused.at(bib_display, ref.line, 1, key=key))
+    return result

@@ -1,0 +1,208 @@
+"""Render one overview into the Markdown page the site engine turns into HTML.
+
+Pure functions: data in, text out, no I/O. Every front-matter value that reaches the
+page goes through :func:`esc` (HTML context) because contributors are not trusted;
+the author's Markdown body is passed on as Markdown, with citation clusters replaced
+by the formatted, linked HTML from :mod:`kop.formatting`.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Iterable
+from typing import Any
+
+import yaml
+
+from .formatting import Formatted, anchor, cluster_signature
+from .model import Citation, CitationItem, Overview
+from .schema import evidence_label
+from .slugs import slugify
+
+STATUS_LABELS = {
+    "utkast": "Utkast",
+    "granskning": "Under granskning",
+    "publicerad": "Publicerad",
+    "under-uppdatering": "Under uppdatering",
+    "inaktuell": "Inaktuell",
+}
+ROLE_LABELS = {"forskare": "Forskare", "praktiker": "Praktiker"}
+EVIDENCE_ICONS = {"stark": "●●●", "medel": "●●○", "svag": "●○○"}
+
+
+def esc(value: Any) -> str:
+    """Escape any value for HTML text and attribute context."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def overview_url(ov: Overview) -> str:
+    """Site-relative URL of an overview page (directory URLs)."""
+    return f"oversikter/{ov.slug}/"
+
+
+def area_slug(area: str) -> str:
+    return slugify(area)
+
+
+def finding_citation(keys: Iterable[str]) -> Citation:
+    """A parenthetical cluster for the references that support one finding."""
+    return Citation(items=[CitationItem(key=str(k).lstrip("@")) for k in keys], in_text=False,
+                    start=0, end=0, line=0, column=0)
+
+
+def page_keys(ov: Overview, order: list[str]) -> list[str]:
+    """Keys this page cites (body, findings, article), in bibliography order."""
+    cited = {item.key for cit in ov.citations for item in cit.items}
+    for finding in ov.meta.get("findings") or []:
+        cited.update(str(k).lstrip("@") for k in finding.get("references") or [])
+    if ov.meta.get("article"):
+        cited.add(str(ov.meta["article"]).lstrip("@"))
+    return [key for key in order if key in cited]
+
+
+def replace_citations(body: str, citations: list[Citation], formatted: Formatted) -> str:
+    """Swap each citation's source span for its formatted HTML (back to front keeps offsets valid)."""
+    out = body
+    for cit in sorted(citations, key=lambda c: c.start, reverse=True):
+        rendered = formatted.clusters.get(cluster_signature(cit))
+        if rendered is None:
+            continue
+        keys = " ".join(esc(i.key) for i in cit.items)
+        out = out[: cit.start] + f'<span class="kop-cite" data-cites="{keys}">{rendered}</span>' + out[cit.end :]
+    return out
+
+
+def _page_front_matter(ov: Overview) -> str:
+    meta = ov.meta
+    data = {
+        "title": str(meta.get("title", ov.slug)),
+        "description": " ".join(str(meta.get("summary", "")).split())[:300],
+        "kop_id": str(meta.get("id", "")),
+    }
+    return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=True) + "---\n\n"
+
+
+def _people(ov: Overview) -> str:
+    items = []
+    for author in ov.meta.get("authors") or []:
+        role = author.get("role", "")
+        orcid = author.get("orcid")
+        orcid_html = (f' <a class="kop-orcid" href="https://orcid.org/{esc(orcid)}">ORCID {esc(orcid)}</a>'
+                      if orcid else "")
+        items.append(
+            f'<li><span class="kop-person">{esc(author.get("name"))}</span>, {esc(author.get("affiliation"))} '
+            f'<span class="kop-role kop-role--{esc(role)}">{esc(ROLE_LABELS.get(role, role))}</span>{orcid_html}</li>'
+        )
+    return '<ul class="kop-authors">' + "".join(items) + "</ul>"
+
+
+def _question_from(ov: Overview) -> str:
+    items = []
+    for org in ov.meta.get("question_from") or []:
+        unit = f" ({esc(org.get('unit'))})" if org.get("unit") else ""
+        items.append(f"<li>{esc(org.get('organisation'))}{unit} – {esc(org.get('role'))}</li>")
+    return '<ul class="kop-orgs">' + "".join(items) + "</ul>"
+
+
+def render_header(ov: Overview, base: str = "../../") -> str:
+    """The header card: title, status, question, summary, people and dates."""
+    meta = ov.meta
+    status = str(meta.get("status", ""))
+    areas = ", ".join(
+        f'<a href="{base}omraden/{area_slug(a)}/">{esc(a)}</a>' for a in meta.get("area") or []
+    )
+    dates = []
+    if meta.get("published"):
+        dates.append(f'Publicerad <time datetime="{esc(meta["published"])}">{esc(meta["published"])}</time>')
+    if meta.get("updated") and meta.get("updated") != meta.get("published"):
+        dates.append(f'uppdaterad <time datetime="{esc(meta["updated"])}">{esc(meta["updated"])}</time>')
+    if meta.get("version"):
+        dates.append(f"version {esc(meta['version'])}")
+    parts = [
+        '<header class="kop-header" markdown="0">',
+        f'<p class="kop-kicker"><span class="kop-id">{esc(meta.get("id"))}</span> '
+        f'<span class="kop-status kop-status--{esc(status)}">{esc(STATUS_LABELS.get(status, status))}</span></p>',
+        f'<h1>{esc(meta.get("title", ov.slug))}</h1>',
+    ]
+    if meta.get("example"):
+        parts.append(
+            '<div class="admonition warning kop-example" role="note"><p class="admonition-title">Exempel</p>'
+            "<p>Det här är en demonstrationsöversikt som visar hur KÖP fungerar. Den bygger på publicerade "
+            "källor men är inte en riktig kunskapsöversikt.</p></div>"
+        )
+    if status == "inaktuell":
+        parts.append(
+            '<div class="admonition danger kop-outdated" role="note"><p class="admonition-title">Inaktuell</p>'
+            "<p>Översikten är inte längre aktuell. Kontrollera om det finns nyare kunskap innan du använder den.</p></div>"
+        )
+    parts += [
+        '<dl class="kop-facts">',
+        f'<dt>Frågeställning</dt><dd class="kop-question">{esc(meta.get("question"))}</dd>',
+        f'<dt>Sammanfattning</dt><dd class="kop-summary">{esc(meta.get("summary"))}</dd>',
+        f"<dt>Författare</dt><dd>{_people(ov)}</dd>",
+        f"<dt>Frågan kommer från</dt><dd>{_question_from(ov)}</dd>",
+        f"<dt>Område</dt><dd>{areas}</dd>",
+        f'<dt>Metod</dt><dd>{esc(meta.get("method"))}</dd>',
+        f'<dt>Datum</dt><dd>{", ".join(dates) or "–"}</dd>',
+        "</dl>",
+        "</header>",
+    ]
+    return "\n".join(parts)
+
+
+def render_findings(ov: Overview, formatted: Formatted) -> str:
+    """Findings as a table, each with its evidence strength in words (not colour alone)."""
+    findings = ov.meta.get("findings") or []
+    if not findings:
+        return ""
+    rows = []
+    for finding in findings:
+        strength = str(finding.get("strength", ""))
+        cluster = formatted.clusters.get(cluster_signature(finding_citation(finding.get("references") or [])), "")
+        category = f'<span class="kop-category">{esc(finding["category"])}</span> ' if finding.get("category") else ""
+        rows.append(
+            "<tr>"
+            f"<td>{category}{esc(finding.get('statement'))}</td>"
+            f'<td><span class="kop-evidence kop-evidence--{esc(strength)}">'
+            f'<span aria-hidden="true">{EVIDENCE_ICONS.get(strength, "")}</span> {esc(evidence_label(strength))}</span></td>'
+            f'<td><span class="kop-cite">{cluster}</span></td>'
+            "</tr>"
+        )
+    return (
+        '<section class="kop-findings" markdown="0">\n<h2 id="resultat-i-korthet">Resultat i korthet</h2>\n'
+        '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>'
+        "<thead><tr><th scope=\"col\">Slutsats</th><th scope=\"col\">Evidensstyrka</th>"
+        "<th scope=\"col\">Stöd</th></tr></thead><tbody>"
+        + "".join(rows)
+        + "</tbody></table></div></div>\n</section>"
+    )
+
+
+def render_references(keys: list[str], formatted: Formatted) -> str:
+    """The page's own reference list, APA 7, each entry an anchor target for its citations."""
+    if not keys:
+        return ""
+    entries = "".join(
+        f'<li id="{anchor(key)}" class="csl-entry">{formatted.entries.get(key, esc(key))}</li>' for key in keys
+    )
+    return (
+        '<section class="kop-references" markdown="0">\n<h2 id="referenser">Referenser</h2>\n'
+        f'<ul class="kop-reflist">{entries}</ul>\n</section>'
+    )
+
+
+def render_overview(ov: Overview, formatted: Formatted) -> str:
+    """The whole page: generated front matter, header card, findings, body, references."""
+    body = replace_citations(ov.body, ov.citations, formatted).strip("\n")
+    keys = page_keys(ov, formatted.order)
+    return (
+        _page_front_matter(ov)
+        + render_header(ov)
+        + "\n\n"
+        + render_findings(ov, formatted)
+        + "\n\n"
+        + body
+        + "\n\n"
+        + render_references(keys, formatted)
+        + "\n"
+    )

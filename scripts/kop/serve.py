@@ -1,0 +1,80 @@
+"""Live preview: regenerate ``build/docs`` when sources change; MkDocs reloads the browser.
+
+MkDocs' own server watches only its docs_dir (our generated tree). A watchdog observer
+here re-runs validation and page generation when ``overviews/``, ``references.bib`` or
+``docs/`` change; only changed generated files are rewritten, so MkDocs' dirty reload
+rebuilds just those pages.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+from .build import prepare
+from .project import Project
+from .report import print_diagnostics
+
+
+def _regenerate(project: Project) -> bool:
+    start = time.perf_counter()
+    result, formatted = prepare(project)
+    print_diagnostics(result.diagnostics)
+    if formatted is None:
+        print("Förhandsvisningen visar senaste fungerande version tills felen är rättade.", file=sys.stderr)
+        return False
+    print(f"Uppdaterat på {time.perf_counter() - start:.2f} s.", file=sys.stderr)
+    return True
+
+
+def serve(project: Project, addr: str) -> int:
+    """Prepare once, start watching sources, then run MkDocs' development server."""
+    from mkdocs.commands.serve import serve as mkdocs_serve
+    from watchdog.events import FileSystemEvent, FileSystemEventHandler
+    from watchdog.observers import Observer
+
+    if not _regenerate(project):
+        print("Rätta felen ovan och starta igen.", file=sys.stderr)
+        return 1
+
+    pending = threading.Event()
+
+    class Handler(FileSystemEventHandler):
+        def on_any_event(self, event: FileSystemEvent) -> None:
+            path = Path(str(event.src_path))
+            if path.name.startswith(".") or path.suffix in {".swp", ".tmp"}:
+                return
+            sources = (project.overviews_dir.resolve(), project.docs_dir.resolve())
+            resolved = path.resolve()
+            if resolved == project.bib_path.resolve() or any(resolved.is_relative_to(s) for s in sources):
+                pending.set()
+
+    def worker() -> None:
+        while True:
+            pending.wait()
+            time.sleep(0.1)  # let editors finish writing
+            pending.clear()
+            try:
+                _regenerate(project)
+            except Exception as exc:  # keep the preview alive whatever happens
+                print(f"Fel vid uppdatering: {exc}", file=sys.stderr)
+
+    observer = Observer()
+    handler = Handler()
+    for watched in (project.overviews_dir, project.docs_dir):
+        if watched.is_dir():
+            observer.schedule(handler, str(watched), recursive=True)
+    observer.schedule(handler, str(project.root), recursive=False)  # references.bib
+    observer.start()
+    threading.Thread(target=worker, daemon=True).start()
+    os.chdir(project.root)
+    try:
+        mkdocs_serve(config_file=str(project.mkdocs_yml), dev_addr=addr, livereload=True, build_type="dirty")
+    except KeyboardInterrupt:
+        pass
+    finally:
+        observer.stop()
+    return 0
