@@ -23,8 +23,7 @@ EXPECTED: dict[str, list[tuple[str, int, int, str]]] = {
     "kop104-unclosed-front-matter": [("KOP104", 4, 1, "Front matter avslutas aldrig: raden '---' efter fälten saknas.")],
     "kop105-tab": [("KOP105", 11, 1, "Fel i YAML-syntaxen: tabbtecken används som indrag.")],
     "kop105-unclosed-quote": [
-        ("KOP105", 23, 12, "Fel i YAML-syntaxen: texten tar slut mitt i ett värde (ett citattecken eller en "
-                           "klammer stängs aldrig).")
+        ("KOP105", 23, 12, "Fel i YAML-syntaxen: ett citattecken öppnas här men stängs aldrig på samma rad.")
     ],
     "kop106-duplicate-key": [("KOP106", 26, 1, "Fältet 'status' förekommer två gånger (första gången på rad 22).")],
     "kop108-python-tag": [
@@ -48,7 +47,7 @@ EXPECTED: dict[str, list[tuple[str, int, int, str]]] = {
     "kop123-updated-before-published": [
         ("KOP123", 24, 1, "'updated' (2024-01-01) är tidigare än 'published' (2024-03-15).")
     ],
-    "kop124-unknown-related": [("KOP124", 49, 5, "Den relaterade översikten 'kop-2024-999' finns inte.")],
+    "kop124-unknown-related": [("KOP124", 49, 5, "Den relaterade översikten 'kop-2024-999' finns inte. Menade du 'kop-2024-001'?")],
     "kop125-unknown-article": [
         ("KOP125", 48, 1, "Artikeln 'danermark1999samverka' finns inte i references.bib. "
                           "Menade du 'danermark1999samverkan'?")
@@ -67,7 +66,7 @@ EXPECTED: dict[str, list[tuple[str, int, int, str]]] = {
     ],
     "kop130-missing-published": [("KOP130", 22, 1, "Fältet 'published' saknas, men status är 'publicerad'.")],
     "kop131-self-related": [("KOP131", 49, 5, "Översikten anger sig själv (kop-2024-001) som relaterad.")],
-    "kop132-period-reversed": [("KOP132", 31, 5, "Sökperioden börjar (2010) efter att den slutar (1995).")],
+    "kop132-period-reversed": [("KOP132", 31, 3, "Sökperioden börjar (2010) efter att den slutar (1995).")],
     "kop301-unknown-citation": [],  # filled from the citation module's own message below
 }
 
@@ -98,7 +97,7 @@ def test_each_rule_reports_exact_message_and_position(make_project, name):
 
 def test_unknown_citation_key_has_line_column_and_suggestion(make_project):
     errors, _ = errors_for(make_project, "kop301-unknown-citation")
-    assert [(d.code, d.line, d.column) for d in errors] == [("KOP301", 53, 53)]
+    assert [(d.code, d.line, d.column) for d in errors] == [("KOP301", 52, 56)]
     assert "danermark1999samverkn" in errors[0].message
     assert "Menade du 'danermark1999samverkan'?" in errors[0].message + errors[0].hint
 

@@ -19,7 +19,7 @@ from pathlib import Path
 from .formatting import Formatted, FormattingError, format_all
 from .messages import define
 from .model import Citation
-from .pages import generate, write_tree
+from .pages import generate, theme_files, write_tree
 from .pipeline import CheckResult, check
 from .project import Project
 from .render import finding_citation
@@ -78,6 +78,7 @@ def prepare(project: Project, timings: Timings | None = None) -> tuple[CheckResu
     timings.add("formatera referenser", t)
     t = time.perf_counter()
     write_tree(project.gen_docs_dir, generate(result, formatted))
+    write_tree(project.build_dir / "theme", theme_files())
     timings.add("skapa sidor", t)
     return result, formatted
 

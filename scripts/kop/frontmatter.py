@@ -217,6 +217,10 @@ def parse_yaml(
         line = (mark.line + 1 + line_offset) if mark else 1 + line_offset
         col = (mark.column + 1) if mark else 1
         problem = _swedish_yaml_problem(exc)
+        unbalanced = _unbalanced_quote(text, (mark.line + 1) if mark else None)
+        if unbalanced:
+            line, col = unbalanced[0] + line_offset, unbalanced[1]
+            problem = "ett citattecken öppnas här men stängs aldrig på samma rad"
         diags.append(YAML_SYNTAX.at(display, line, col, problem=problem))
         return None, positions, diags
     except RecursionError:
@@ -233,6 +237,28 @@ def parse_yaml(
     except _Abort:
         return None, positions, diags
     return value, positions, diags
+
+
+def _unbalanced_quote(text: str, error_line: int | None) -> tuple[int, int] | None:
+    """Find the first line up to the error whose quoted value never closes on that line.
+
+    YAML lets a quoted value run over several lines, so PyYAML reports a forgotten quote
+    far below the real mistake. Only used after a parse error, so valid multi-line
+    values are never flagged.
+    """
+    for number, line in enumerate(text.split("\n"), start=1):
+        if error_line is not None and number > error_line:
+            break
+        match = re.match(r'^\s*(?:-\s+)?(?:[^\s:#"\'][^:#]*:\s+)?(["\'])', line)
+        if not match:
+            continue
+        quote = match.group(1)
+        rest = line[match.end():]
+        closed = (rest.replace('\\\\', "").replace('\\"', "").count('"') if quote == '"'
+                  else rest.replace("''", "").count("'")) > 0
+        if not closed:
+            return number, match.start(1) + 1
+    return None
 
 
 class _Abort(Exception):

@@ -38,10 +38,18 @@ def generate(result: CheckResult, formatted: Formatted) -> dict[str, str | bytes
     files["bidra/faltreferens.md"] = field_reference_markdown()
     files["bidra/felmeddelanden.md"] = message_catalogue_markdown()
     files[f"schema/{PUBLISHED_SCHEMA_NAME}"] = resolved_schema_text()
-    index = files.get("index.md", b"# KÖP\n")
+    index = files.get("index.md", "# KÖP\n")
     index_text = index.decode("utf-8") if isinstance(index, bytes) else index
     files["index.md"] = index_text.rstrip("\n") + "\n\n" + latest_section(published) + "\n"
     return files
+
+
+THEME_DIR = Path(__file__).parent / "theme"
+
+
+def theme_files() -> dict[str, str | bytes]:
+    """The theme overrides, copied to ``build/theme`` so any content tree's mkdocs.yml can use them."""
+    return {p.relative_to(THEME_DIR).as_posix(): p.read_bytes() for p in sorted(THEME_DIR.rglob("*")) if p.is_file()}
 
 
 def write_tree(out_dir: Path, files: dict[str, str | bytes]) -> int:

@@ -74,9 +74,10 @@ def replace_citations(body: str, citations: list[Citation], formatted: Formatted
 
 def _page_front_matter(ov: Overview) -> str:
     meta = ov.meta
+    # MkDocs' templates print page.meta values without escaping, so escape them here.
     data = {
-        "title": str(meta.get("title", ov.slug)),
-        "description": " ".join(str(meta.get("summary", "")).split())[:300],
+        "title": esc(meta.get("title", ov.slug)),
+        "description": esc(" ".join(str(meta.get("summary", "")).split())[:300]),
         "kop_id": str(meta.get("id", "")),
     }
     return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=True) + "---\n\n"

@@ -1,0 +1,1 @@
+// KÖP: progressive enhancements. Every page works without this file.

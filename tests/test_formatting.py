@@ -1,0 +1,94 @@
+"""APA 7 (sv-SE) formatting through Pandoc citeproc, checked against golden output.
+
+Golden files are in tests/golden/. After an intended change, refresh them with
+``KOP_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_formatting.py`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from kop.bibliography import load_bibliography
+from kop.citations import scan_citations
+from kop.formatting import anchor, format_all
+
+HERE = Path(__file__).parent
+GOLDEN = HERE / "golden" / "formatting.json"
+
+BODY = """\
+Parentes [@lofstrom2010samverkan] och två verk samma år [@lofstrom2010interorganizational].
+Med prefix och sidor [se @danermark1999samverkan, s. 33].
+Flera [@andersson2011organizational; @danermark1999samverkan].
+Utan författare [-@page2021prisma].
+I löptext @andersson2011organizational och med sida @danermark1999samverkan [s. 12].
+Redaktör [@test2020kapitel] och utan år [@test-utan-ar].
+"""
+
+
+def formatted(tmp_path: Path | None = None):
+    refs, diags = load_bibliography(HERE / "fixtures" / "formatting" / "cases.bib")
+    assert [d for d in diags if d.severity == "error"] == []
+    cits = scan_citations(BODY)
+    return refs, cits, format_all(refs, cits, tmp_path)
+
+
+def test_formatting_matches_golden_output():
+    _, cits, result = formatted()
+    actual = {
+        "citations": [result.clusters[_sig(c)] for c in cits],
+        "references": [result.entries[k] for k in result.order],
+    }
+    if os.environ.get("KOP_UPDATE_GOLDEN"):
+        GOLDEN.parent.mkdir(exist_ok=True)
+        GOLDEN.write_text(json.dumps(actual, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    expected = json.loads(GOLDEN.read_text(encoding="utf-8"))
+    assert actual == expected
+
+
+def _sig(cit):
+    from kop.formatting import cluster_signature
+
+    return cluster_signature(cit)
+
+
+def test_swedish_apa_features():
+    _, cits, result = formatted()
+    texts = [result.clusters[_sig(c)] for c in cits]
+    joined = " ".join(texts)
+    assert "2010a" in joined and "2010b" in joined, "same author, same year gets a/b"
+    assert "m.fl." in joined, "three or more authors: m.fl."
+    assert "u.å." in joined, "no date: u.å."
+    assert "s. 33" in joined
+    refs = " ".join(result.entries.values())
+    assert "(Red.)" in refs or "red." in refs.lower()
+    assert 'href="https://doi.org/10.1136/bmj.n71"' in refs, "DOI normalised to one link"
+
+
+def test_every_citation_links_to_its_reference_anchor():
+    refs, cits, result = formatted()
+    for cit in cits:
+        html = result.clusters[_sig(cit)]
+        for item in cit.items:
+            assert f'href="#{anchor(item.key)}"' in html
+
+
+def test_cache_is_keyed_by_content(tmp_path):
+    refs, cits, first = formatted(tmp_path)
+    cached = list(tmp_path.glob("citeproc-*.json"))
+    assert len(cached) == 1
+    again = format_all(refs, cits, tmp_path)
+    assert again.entries == first.entries
+    # change one reference: a new cache entry, never the stale one
+    key = "danermark1999samverkan"
+    refs[key].csl["title"] = "Ändrad titel"
+    changed = format_all(refs, cits, tmp_path)
+    assert "Ändrad titel" in changed.entries[key]
+    assert len(list(tmp_path.glob("citeproc-*.json"))) == 2
+
+
+def test_anchor_is_html_safe():
+    assert anchor("abc-1") == "ref-abc-1"
+    odd = anchor("a:b/c<d>")
+    assert odd.startswith("ref-a-b-c-d-") and all(ch.isalnum() or ch in "-_" for ch in odd)
