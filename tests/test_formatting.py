@@ -64,6 +64,7 @@ def test_swedish_apa_features():
     refs = " ".join(result.entries.values())
     assert "(Red.)" in refs or "red." in refs.lower()
     assert 'href="https://doi.org/10.1136/bmj.n71"' in refs, "DOI normalised to one link"
+    assert "Bossuyt, P. M., m.fl." in refs, "BibTeX 'and others' becomes m.fl."
 
 
 def test_every_citation_links_to_its_reference_anchor():
