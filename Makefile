@@ -8,7 +8,7 @@ KOP := PYTHONPATH=scripts $(PY) -m kop
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-16)
 NODE_STAMP := node_modules/.installed-$(shell sha256sum package-lock.json 2>/dev/null | cut -c1-16)
 
-.PHONY: site test check serve prepare lint bench system-deps clean
+.PHONY: site test check serve prepare ny register lint bench system-deps clean
 
 site: $(STAMP)
 	$(KOP) build
@@ -22,8 +22,20 @@ serve: $(STAMP)
 prepare: $(STAMP)
 	$(KOP) prepare
 
+# Add the site's current addresses to published-urls.txt (the build never writes it).
+register: $(STAMP)
+	$(KOP) registrera
+
+# Start a new overview (asks in Swedish; or pass options: make ny ARGS='--titel "…" …').
+ny: $(STAMP)
+	$(KOP) ny $(ARGS)
+
 test: $(STAMP) $(NODE_STAMP) system-deps
 	$(PY) -m pytest
+
+# Benchmark on generated corpora (synthetic data in bench-out/, git-ignored); see scripts/kop/bench.py.
+bench: $(STAMP)
+	$(KOP) bench
 
 lint: $(STAMP)
 	$(PY) -m ruff check scripts tests

@@ -16,6 +16,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import lock, sanitize, search
 from .formatting import Formatted, FormattingError, format_all
 from .messages import define
 from .model import Citation
@@ -128,6 +129,19 @@ def publish(new_site: Path, site_dir: Path) -> None:
 
 
 def build(project: Project, strict: bool = True, timings: Timings | None = None) -> CheckResult:
+    """The whole build under the checkout's build lock (see :mod:`kop.lock`)."""
+    try:
+        with lock.build_lock(project.build_dir):
+            lock.clean_stale(project.root, project.site_dir)  # leftovers of killed builds
+            return _build(project, strict, timings)
+    except lock.BuildLocked as exc:
+        result = CheckResult(project)
+        result.diagnostics.append(lock.LOCKED.at(project.display(project.build_dir / ".lock"), 1, 0,
+                                                 seconds=round(exc.waited)))
+        return result
+
+
+def _build(project: Project, strict: bool, timings: Timings | None) -> CheckResult:
     """The whole build; on any error the previous ``site/`` is left as it was."""
     timings = timings or Timings()
     result, formatted = prepare(project, timings)
@@ -143,6 +157,9 @@ def build(project: Project, strict: bool = True, timings: Timings | None = None)
             display = project.display(project.mkdocs_yml)
             for problem in problems:
                 result.diagnostics.append(ENGINE_FAILED.at(display, 1, 0, problem=problem.strip()))
+            return result
+        sanitize.sanitize_site(new_site)  # nh3 on every page's content: the second line of defence
+        if search.index_site(project, new_site, result, timings):  # Pagefind, before the swap
             return result
         t = time.perf_counter()
         publish(new_site, project.site_dir)

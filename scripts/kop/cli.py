@@ -46,6 +46,26 @@ def _parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("prepare", help="kontrollera och skapa build/docs utan att köra MkDocs")
     _add_root(p)
+
+    p = sub.add_parser("bench", help="mät kontroll, bygge och förhandsvisning på genererade testkorpusar")
+    _add_root(p)
+    p.add_argument("--scales", default="small,medium,large", help="skalor, kommaseparerade (small,medium,large)")
+    p.add_argument("--runs", type=int, default=3, help="körningar per mätning; medianen redovisas (standard 3)")
+    p.add_argument("--out", type=Path, default=Path("bench-out"), help="katalog för korpusar och resultat")
+
+    p = sub.add_parser("ny", help="skapa en ny översikt (utkast) i overviews/ från schemat")
+    _add_root(p)
+    from .newoverview import add_arguments
+
+    add_arguments(p)
+
+    p = sub.add_parser("registrera", help="lägg till webbplatsens nuvarande adresser i published-urls.txt")
+    _add_root(p)
+    p = sub.add_parser("inbjudan", help="skriv ut en färdig inbjudan till ett seminarium (text, Markdown eller HTML)")
+    _add_root(p)
+    from .invitation import add_arguments as add_invitation_arguments
+
+    add_invitation_arguments(p)
     return parser
 
 
@@ -98,10 +118,26 @@ def main(argv: Sequence[str] | None = None) -> int:
               f"{time.perf_counter() - start:.1f} s.", file=sys.stderr)
         return 0
 
+    if args.command == "ny":
+        from .newoverview import run
+
+        return run(project, args)
+
+    if args.command == "bench":
+        from .bench import main as bench_main
+
+        return bench_main(args.scales, args.runs, args.out if args.out.is_absolute() else root / args.out)
+
     if args.command == "serve":
         from .serve import serve
 
         return serve(project, args.addr)
+
+    if args.command in ("registrera", "inbjudan"):
+        from .invitation import run as invitation_run
+        from .registry import run as register_run
+
+        return (register_run if args.command == "registrera" else invitation_run)(project, args)
     return 2
 
 

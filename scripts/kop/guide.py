@@ -38,7 +38,7 @@ def field_reference_markdown() -> str:
         lines.append(f"**{sub.get('title', path)}** – {kind}" + (", **obligatoriskt**" if required else ", valfritt"))
         lines.append("")
         if sub.get("description"):
-            lines.append(str(sub["description"]))
+            lines.append(esc(sub["description"]))  # e.g. '/k/<id>/' must show, not become a tag
             lines.append("")
         enum_source = sub.get("items", {}) if sub.get("type") == "array" else sub
         if isinstance(enum_source, dict) and "enum" in enum_source:
@@ -61,8 +61,26 @@ def field_reference_markdown() -> str:
     return "\n".join(lines)
 
 
+def register_all_messages() -> None:
+    """Import every module of the package, so that every ``define()`` has run.
+
+    Messages are registered when their module is imported; a module that only the build or
+    a command imports (the URL registry, ``kop ny``) would otherwise be missing from the
+    catalogue whenever the page is generated before it is imported. Walking the package
+    means a new module is included without anyone adding it to a list.
+    """
+    import importlib
+    import pkgutil
+
+    package = importlib.import_module(__package__ or "kop")
+    for info in pkgutil.iter_modules(package.__path__):
+        if info.name != "__main__":
+            importlib.import_module(f"{package.__name__}.{info.name}")
+
+
 def message_catalogue_markdown() -> str:
     """The page 'Felmeddelanden': every message the validator can produce, with its fix."""
+    register_all_messages()
     lines = [
         "# Felmeddelanden",
         "",
@@ -81,7 +99,7 @@ def message_catalogue_markdown() -> str:
             "",
         ]
         if msg.explanation:
-            lines += [msg.explanation, ""]
+            lines += [esc(msg.explanation), ""]  # explanations may name tags such as <script>
         if msg.hint:
             lines += [f"**Så rättar du:** {_template(msg.hint)}", ""]
     return "\n".join(lines)

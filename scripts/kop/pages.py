@@ -11,12 +11,17 @@ import shutil
 from collections import defaultdict
 from pathlib import Path
 
+from . import extras as site_extras
+from .evidence_map import PAGE_PATH as EVIDENCE_MAP_PATH
+from .evidence_map import evidence_map_page
 from .formatting import Formatted, anchor
 from .guide import field_reference_markdown, message_catalogue_markdown
 from .model import Overview
 from .pipeline import CheckResult
-from .render import STATUS_LABELS, area_slug, esc, page_keys, render_overview
-from .schema import PUBLISHED_SCHEMA_NAME, resolved_schema_text, vocabularies
+from .render import STATUS_LABELS, area_slug, esc, evidence_badge, page_keys, render_overview
+from .schema import PUBLISHED_SCHEMA_NAME, evidence_label, resolved_schema_text, vocabularies
+from .search import PAGE_PATH as SEARCH_PAGE_PATH
+from .search import facet_values, search_page
 
 LATEST_COUNT = 5
 
@@ -30,14 +35,18 @@ def generate(result: CheckResult, formatted: Formatted) -> dict[str, str | bytes
             if src.is_file():
                 files[src.relative_to(project.docs_dir).as_posix()] = src.read_bytes()
     published = result.published()
+    extras = site_extras.prepare(result, formatted)  # permalinks, Citera, feeds, seminars (kop.extras)
     for ov in published:
-        files[f"oversikter/{ov.slug}.md"] = render_overview(ov, formatted)
+        files[f"oversikter/{ov.slug}.md"] = render_overview(ov, formatted, settings=project.settings, extras=extras)
     files["oversikter/index.md"] = catalogue_page(published)
+    files[EVIDENCE_MAP_PATH] = evidence_map_page(published)
+    files[SEARCH_PAGE_PATH] = search_page(published)
     files.update(area_pages(published))
     files["referenser.md"] = references_page(published, formatted)
     files["bidra/faltreferens.md"] = field_reference_markdown()
     files["bidra/felmeddelanden.md"] = message_catalogue_markdown()
     files[f"schema/{PUBLISHED_SCHEMA_NAME}"] = resolved_schema_text()
+    files.update(extras.files(files))
     index = files.get("index.md", "# KÖP\n")
     index_text = index.decode("utf-8") if isinstance(index, bytes) else index
     files["index.md"] = index_text.rstrip("\n") + "\n\n" + latest_section(published) + "\n"
@@ -81,36 +90,92 @@ def _date(ov: Overview, name: str) -> str:
 
 
 def _row(ov: Overview, base: str) -> str:
+    """One catalogue row; the data-* attributes are what kop.js sorts and filters on."""
     meta = ov.meta
+    facets = facet_values(meta)
     areas = ", ".join(esc(a) for a in meta.get("area") or [])
     status = str(meta.get("status", ""))
+    strengths = " ".join(evidence_badge(s) for s in facets["strength"])
+    updated = _date(ov, "updated") or _date(ov, "published")
     return (
-        f'<tr data-area="{esc("|".join(meta.get("area") or []))}" data-method="{esc(meta.get("method"))}" '
-        f'data-status="{esc(status)}">'
-        f'<td><a href="{base}oversikter/{ov.slug}/">{esc(meta.get("title"))}</a></td>'
-        f"<td>{areas}</td><td>{esc(meta.get('method'))}</td>"
-        f"<td>{esc(STATUS_LABELS.get(status, status))}</td>"
-        f'<td><time datetime="{esc(_date(ov, "published"))}">{esc(_date(ov, "published"))}</time></td>'
+        f'<tr data-area="{esc("|".join(facets["area"]))}" data-method="{esc(meta.get("method"))}" '
+        f'data-status="{esc(status)}" data-strength="{esc("|".join(facets["strength"]))}" '
+        f'data-title="{esc(meta.get("title"))}" data-published="{esc(_date(ov, "published"))}" '
+        f'data-updated="{esc(updated)}">'
+        f'<td data-label="Titel"><a href="{base}oversikter/{ov.slug}/">{esc(meta.get("title"))}</a></td>'
+        f'<td data-label="Område">{areas}</td><td data-label="Metod">{esc(meta.get("method"))}</td>'
+        f'<td data-label="Evidens">{strengths}</td>'
+        f'<td data-label="Status">{esc(STATUS_LABELS.get(status, status))}</td>'
+        f'<td data-label="Publicerad"><time datetime="{esc(_date(ov, "published"))}">{esc(_date(ov, "published"))}'
+        "</time></td>"
+        f'<td data-label="Uppdaterad"><time datetime="{esc(updated)}">{esc(updated)}</time></td>'
         "</tr>"
     )
 
 
-def overview_table(overviews: list[Overview], base: str) -> str:
-    """A plain HTML table of overviews (works without JavaScript)."""
+# Sortable columns: header text and the row attribute kop.js sorts by.
+CATALOGUE_COLUMNS = (
+    ("Titel", "title"), ("Område", "area"), ("Metod", "method"), ("Evidens", ""), ("Status", "status"),
+    ("Publicerad", "published"), ("Uppdaterad", "updated"),
+)
+
+
+def overview_table(overviews: list[Overview], base: str, sorted_by: str = "") -> str:
+    """A plain HTML table of overviews (works without JavaScript; kop.js adds sorting)."""
     rows = "".join(_row(ov, base) for ov in overviews)
+    heads = "".join(
+        f'<th scope="col"{f" data-sort={chr(34)}{key}{chr(34)}" if key else ""}'
+        f'{f" aria-sort={chr(34)}descending{chr(34)}" if key and key == sorted_by else ""}>{label}</th>'
+        for label, key in CATALOGUE_COLUMNS
+    )
     return (
         '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table class="kop-catalogue">'
-        '<thead><tr><th scope="col">Titel</th><th scope="col">Område</th><th scope="col">Metod</th>'
-        '<th scope="col">Status</th><th scope="col">Publicerad</th></tr></thead>'
+        f"<thead><tr>{heads}</tr></thead>"
         f"<tbody>{rows}</tbody></table></div></div>"
     )
 
 
+def _select(name: str, label: str, options: list[tuple[str, str]]) -> str:
+    opts = "".join(f'<option value="{esc(value)}">{esc(text)}</option>' for value, text in options)
+    return (f'<p class="kop-filter"><label for="kop-filter-{name}">{label}</label>'
+            f'<select id="kop-filter-{name}" name="{name}"><option value="">Alla</option>{opts}</select></p>')
+
+
+def catalogue_filters(published: list[Overview]) -> str:
+    """The filter form above the catalogue. Hidden until kop.js runs, because only script can filter
+    a static page; the form's GET parameters are the URL state a filtered view is shared with."""
+    values: dict[str, set[str]] = defaultdict(set)
+    for ov in published:
+        for key, vals in facet_values(ov.meta).items():
+            values[key].update(vals)
+    scale = ["stark", "medel", "svag"]
+    return (
+        '<form class="kop-catalogue-filters" id="kop-catalogue-filters" method="get" action="./" hidden '
+        'aria-label="Filtrera översikterna">'
+        '<p class="kop-filter"><label for="kop-filter-q">Titel innehåller</label>'
+        '<input id="kop-filter-q" type="search" name="q" autocomplete="off"></p>'
+        + _select("area", "Område", [(a, a.capitalize()) for a in sorted(values["area"])])
+        + _select("method", "Metod", [(m, m.capitalize()) for m in sorted(values["method"])])
+        + _select("strength", "Evidensstyrka",
+                  [(v, evidence_label(v)) for v in sorted(values["strength"], key=lambda v: (v not in scale, v))])
+        + _select("status", "Status", [(v, STATUS_LABELS.get(v, v)) for v in sorted(values["status"])])
+        + '<p class="kop-filter kop-filter--actions"><a href="./">Visa alla</a></p>'
+        "</form>\n"
+        '<p id="kop-catalogue-status" class="kop-catalogue-status" role="status" aria-live="polite"></p>'
+    )
+
+
 def catalogue_page(published: list[Overview]) -> str:
+    """All published overviews, newest first: sortable and filterable with kop.js, a plain table without."""
     ordered = sorted(published, key=lambda ov: (_date(ov, "published"), str(ov.meta.get("id"))), reverse=True)
     return (
         "---\ntitle: Alla översikter\n---\n\n# Alla översikter\n\n"
-        f"{len(ordered)} publicerade kunskapsöversikter.\n\n" + overview_table(ordered, "../") + "\n"
+        f"{len(ordered)} publicerade kunskapsöversikter, de senast publicerade först. Du kan också "
+        "[söka](../sok.md), bläddra per [område](../omraden/index.md) eller se "
+        "[evidenskartan](../evidenskarta.md).\n\n"
+        + '<div class="kop-catalogue-wrap" markdown="0">\n'
+        + catalogue_filters(ordered) + "\n"
+        + overview_table(ordered, "../", sorted_by="published") + "\n</div>\n"
     )
 
 
@@ -155,7 +220,8 @@ def references_page(published: list[Overview], formatted: Formatted) -> str:
 
 def latest_section(published: list[Overview]) -> str:
     newest = sorted(published, key=lambda ov: (_date(ov, "published"), str(ov.meta.get("id"))), reverse=True)
-    updated = sorted((ov for ov in published if ov.meta.get("updated") and ov.meta.get("updated") != ov.meta.get("published")),
+    updated = sorted((ov for ov in published
+                      if ov.meta.get("updated") and ov.meta.get("updated") != ov.meta.get("published")),
                      key=lambda ov: (_date(ov, "updated"), str(ov.meta.get("id"))), reverse=True)
 
     def items(ovs: list[Overview], field: str) -> str:

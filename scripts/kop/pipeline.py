@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from . import bibliography, citations
+from . import bibliography, citations, extras, safety
+from .cache import ContentCache, cached_bibliography, cached_overview
 from .frontmatter import read_text, split_front_matter
 from .messages import CATALOGUE
 from .model import Diagnostic, Overview, Reference
+from .placeholders import placeholder_diagnostics
 from .project import Project, today
 from .validate import cross_diagnostics, rule_diagnostics, schema_diagnostics
 
@@ -28,14 +31,16 @@ class CheckResult:
     references: dict[str, Reference] = field(default_factory=dict)
     diagnostics: list[Diagnostic] = field(default_factory=list)
     displays: dict[str, str] = field(default_factory=dict)  # slug -> display path
+    seminars: list[Any] = field(default_factory=list)  # kop.seminars.Seminar, loaded by kop.extras.check
 
     @property
     def ok(self) -> bool:
         return not any(d.severity == "error" for d in self.diagnostics)
 
     def published(self) -> list[Overview]:
-        """Overviews that go on the site: everything but drafts, sorted by id."""
-        return sorted((ov for ov in self.overviews if ov.meta.get("status") != "utkast"),
+        """Overviews that get a full page: everything but drafts and withdrawn ones (tombstones), by id."""
+        return sorted((ov for ov in self.overviews if ov.meta.get("status") != "utkast"
+                       and not isinstance(ov.meta.get("withdrawn"), dict)),
                       key=lambda ov: str(ov.meta.get("id", ov.slug)))
 
 
@@ -63,24 +68,40 @@ def load_overview(path: Path, display: str) -> tuple[Overview, list[Diagnostic]]
     return ov, diags
 
 
-def check(project: Project) -> CheckResult:
-    """Validate every overview and references.bib; collect every problem."""
+def _load_local(path: Path, display: str) -> tuple[Overview, list[Diagnostic]]:
+    """The checks that depend on this one file alone (cacheable by its content hash)."""
+    ov, diags = load_overview(path, display)
+    if ov.meta:
+        diags.extend(schema_diagnostics(ov, display))
+        diags.extend(placeholder_diagnostics(ov, display))
+    diags.extend(safety.check_overview(ov, display))  # active content (KOP4xx)
+    return ov, diags
+
+
+def check(project: Project, cache: ContentCache | None = None) -> CheckResult:
+    """Validate every overview and references.bib; collect every problem.
+
+    File-local work is cached by content hash (see :mod:`kop.cache`); checks across files,
+    against the bibliography and against today's date always run.
+    """
     result = CheckResult(project)
+    cache = cache if cache is not None else ContentCache(project.cache_dir)
     bib_display = project.display(project.bib_path)
     if project.bib_path.exists():
-        result.references, bib_diags = bibliography.load_bibliography(project.bib_path)
+        result.references, bib_diags = cached_bibliography(
+            cache, project.bib_path, bib_display, lambda p: bibliography.load_bibliography(p, display=bib_display))
         result.diagnostics.extend(bib_diags)
     keys = set(result.references)
     now = today()
     cited: set[str] = set()
     for path in overview_files(project):
         display = project.display(path)
-        ov, diags = load_overview(path, display)
+        ov, diags = cached_overview(cache, path, display, _load_local)
+        ov.path = path
         result.displays[ov.slug] = display
         result.overviews.append(ov)
         result.diagnostics.extend(diags)
         if ov.meta:
-            result.diagnostics.extend(schema_diagnostics(ov, display))
             result.diagnostics.extend(rule_diagnostics(ov, display, now, keys))
         result.diagnostics.extend(citations.check_keys(ov.citations, keys, display))
         cited.update(item.key for cit in ov.citations for item in cit.items)
@@ -90,6 +111,8 @@ def check(project: Project) -> CheckResult:
         if isinstance(ov.meta.get("article"), str):
             cited.add(ov.meta["article"].lstrip("@"))
     result.diagnostics.extend(cross_diagnostics(result.overviews, result.displays, now))
+    result.diagnostics.extend(extras.check(result))  # seminars, aliases, withdrawals, published-urls.txt
+    cache.prune()
     unused = CATALOGUE.get("KOP210")
     if unused is not None:
         for key, ref in sorted(result.references.items()):

@@ -9,14 +9,18 @@ by the formatted, linked HTML from :mod:`kop.formatting`.
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 import yaml
 
 from .formatting import Formatted, anchor, cluster_signature
 from .model import Citation, CitationItem, Overview
+from .prisma import prisma_figure
 from .schema import evidence_label
+from .search import index_markup
 from .slugs import slugify
 
 STATUS_LABELS = {
@@ -60,6 +64,18 @@ def page_keys(ov: Overview, order: list[str]) -> list[str]:
     return [key for key in order if key in cited]
 
 
+_REF_LINK = re.compile(r'<a href="#(ref-[A-Za-z0-9_-]+)"')
+
+
+def describe_links(rendered: str) -> str:
+    """Point each citation link at its reference-list entry with ``aria-describedby``.
+
+    The entry is the full APA reference, so screen readers announce it as the link's
+    description, and kop.js shows the same entry as a tooltip on hover and keyboard focus.
+    """
+    return _REF_LINK.sub(lambda m: f'{m.group(0)} aria-describedby="{m.group(1)}"', rendered)
+
+
 def replace_citations(body: str, citations: list[Citation], formatted: Formatted) -> str:
     """Swap each citation's source span for its formatted HTML (back to front keeps offsets valid)."""
     out = body
@@ -68,11 +84,13 @@ def replace_citations(body: str, citations: list[Citation], formatted: Formatted
         if rendered is None:
             continue
         keys = " ".join(esc(i.key) for i in cit.items)
-        out = out[: cit.start] + f'<span class="kop-cite" data-cites="{keys}">{rendered}</span>' + out[cit.end :]
+        out = (out[: cit.start] + f'<span class="kop-cite" data-cites="{keys}">{describe_links(rendered)}</span>'
+               + out[cit.end :])
     return out
 
 
-def _page_front_matter(ov: Overview) -> str:
+def _page_front_matter(ov: Overview, kop: Mapping[str, Any] | None = None) -> str:
+    """``kop``: head metadata from :mod:`kop.headmeta` (raw strings; theme/kop/head-meta.html escapes them)."""
     meta = ov.meta
     # MkDocs' templates print page.meta values without escaping, so escape them here.
     data = {
@@ -80,6 +98,8 @@ def _page_front_matter(ov: Overview) -> str:
         "description": esc(" ".join(str(meta.get("summary", "")).split())[:300]),
         "kop_id": str(meta.get("id", "")),
     }
+    if kop:
+        data["kop"] = dict(kop)
     return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=True) + "---\n\n"
 
 
@@ -105,7 +125,41 @@ def _question_from(ov: Overview) -> str:
     return '<ul class="kop-orgs">' + "".join(items) + "</ul>"
 
 
-def render_header(ov: Overview, base: str = "../../") -> str:
+def search_age_years(meta: Mapping[str, Any], today: date) -> float | None:
+    """How many years ago the literature search was done (None when no valid ``search.date``)."""
+    search = meta.get("search")
+    raw = search.get("date") if isinstance(search, Mapping) else None
+    try:
+        searched = raw if isinstance(raw, date) else date.fromisoformat(str(raw))
+    except ValueError:
+        return None
+    return (today - searched).days / 365.25
+
+
+def stale_banner(meta: Mapping[str, Any], today: date | None, stale_after_years: float | None) -> str:
+    """A warning when the literature search is older than the site's limit (``extra.kop.stale_after_years``)."""
+    if today is None or not stale_after_years:
+        return ""
+    age = search_age_years(meta, today)
+    if age is None or age <= float(stale_after_years):
+        return ""
+    searched = esc(meta["search"]["date"])
+    return (
+        '<div class="admonition warning kop-stale" role="note"><p class="admonition-title">Gammal litteratursökning</p>'
+        f'<p>Litteraturen söktes <time datetime="{searched}">{searched}</time>, för mer än '
+        f"{esc(f'{float(stale_after_years):g}')} år sedan. Nyare forskning kan ha tillkommit.</p></div>"
+    )
+
+
+def evidence_badge(strength: str) -> str:
+    """Evidence strength as words plus a dot scale, never colour alone."""
+    return (f'<span class="kop-evidence kop-evidence--{esc(strength)}">'
+            f'<span class="kop-evidence__dots" aria-hidden="true">{EVIDENCE_ICONS.get(strength, "")}</span> '
+            f"{esc(evidence_label(strength))}</span>")
+
+
+def render_header(ov: Overview, base: str = "../../", *, today: date | None = None,
+                  stale_after_years: float | None = None) -> str:
     """The header card: title, status, question, summary, people and dates."""
     meta = ov.meta
     status = str(meta.get("status", ""))
@@ -134,21 +188,24 @@ def render_header(ov: Overview, base: str = "../../") -> str:
     if status == "inaktuell":
         parts.append(
             '<div class="admonition danger kop-outdated" role="note"><p class="admonition-title">Inaktuell</p>'
-            "<p>Översikten är inte längre aktuell. Kontrollera om det finns nyare kunskap innan du använder den.</p></div>"
+            "<p>Översikten är inte längre aktuell. Kontrollera om det finns nyare kunskap innan du använder den."
+            "</p></div>"
         )
+    parts.append(stale_banner(meta, today, stale_after_years))
     parts += [
         '<dl class="kop-facts">',
         f'<dt>Frågeställning</dt><dd class="kop-question">{esc(meta.get("question"))}</dd>',
-        f'<dt>Sammanfattning</dt><dd class="kop-summary">{esc(meta.get("summary"))}</dd>',
+        f'<dt>Sammanfattning</dt><dd class="kop-summary" data-pagefind-meta="summary">{esc(meta.get("summary"))}</dd>',
         f"<dt>Författare</dt><dd>{_people(ov)}</dd>",
         f"<dt>Frågan kommer från</dt><dd>{_question_from(ov)}</dd>",
         f"<dt>Område</dt><dd>{areas}</dd>",
         f'<dt>Metod</dt><dd>{esc(meta.get("method"))}</dd>',
         f'<dt>Datum</dt><dd>{", ".join(dates) or "–"}</dd>',
         "</dl>",
+        index_markup(meta),
         "</header>",
     ]
-    return "\n".join(parts)
+    return "\n".join(p for p in parts if p)
 
 
 def render_findings(ov: Overview, formatted: Formatted) -> str:
@@ -163,15 +220,14 @@ def render_findings(ov: Overview, formatted: Formatted) -> str:
         category = f'<span class="kop-category">{esc(finding["category"])}</span> ' if finding.get("category") else ""
         rows.append(
             "<tr>"
-            f"<td>{category}{esc(finding.get('statement'))}</td>"
-            f'<td><span class="kop-evidence kop-evidence--{esc(strength)}">'
-            f'<span aria-hidden="true">{EVIDENCE_ICONS.get(strength, "")}</span> {esc(evidence_label(strength))}</span></td>'
-            f'<td><span class="kop-cite">{cluster}</span></td>'
+            f'<td data-label="Slutsats">{category}{esc(finding.get("statement"))}</td>'
+            f'<td data-label="Evidensstyrka">{evidence_badge(strength)}</td>'
+            f'<td data-label="Stöd"><span class="kop-cite">{describe_links(cluster)}</span></td>'
             "</tr>"
         )
     return (
         '<section class="kop-findings" markdown="0">\n<h2 id="resultat-i-korthet">Resultat i korthet</h2>\n'
-        '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table>'
+        '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table class="kop-findings__table">'
         "<thead><tr><th scope=\"col\">Slutsats</th><th scope=\"col\">Evidensstyrka</th>"
         "<th scope=\"col\">Stöd</th></tr></thead><tbody>"
         + "".join(rows)
@@ -192,18 +248,30 @@ def render_references(keys: list[str], formatted: Formatted) -> str:
     )
 
 
-def render_overview(ov: Overview, formatted: Formatted) -> str:
-    """The whole page: generated front matter, header card, findings, body, references."""
+def render_overview(ov: Overview, formatted: Formatted, *, settings: Mapping[str, Any] | None = None,
+                    today: date | None = None, extras: Any = None) -> str:
+    """The whole page: generated front matter, header card, findings, body, PRISMA, references.
+
+    ``settings`` are the project's ``extra.kop`` settings (``Project.settings``); ``today``
+    defaults to :func:`kop.project.today` so the stale-search banner is reproducible in tests.
+    ``extras`` (:class:`kop.extras.SiteExtras`) adds head metadata, seminars and the Citera box.
+    """
+    from .project import today as project_today
+
+    settings = settings or {}
     body = replace_citations(ov.body, ov.citations, formatted).strip("\n")
     keys = page_keys(ov, formatted.order)
+    prisma = prisma_figure(ov.meta.get("prisma") if isinstance(ov.meta.get("prisma"), Mapping) else None)
     return (
-        _page_front_matter(ov)
-        + render_header(ov)
+        _page_front_matter(ov, extras.head(ov) if extras else None)
+        + render_header(ov, today=today or project_today(), stale_after_years=settings.get("stale_after_years"))
         + "\n\n"
         + render_findings(ov, formatted)
         + "\n\n"
         + body
         + "\n\n"
+        + (prisma + "\n\n" if prisma else "")
         + render_references(keys, formatted)
         + "\n"
+        + ("\n" + extras.overview_sections(ov) + "\n" if extras else "")
     )

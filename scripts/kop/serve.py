@@ -8,6 +8,7 @@ rebuilds just those pages.
 
 from __future__ import annotations
 
+import logging
 import os
 import sys
 import threading
@@ -36,6 +37,12 @@ def serve(project: Project, addr: str) -> int:
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
 
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
+    mkdocs_logger = logging.getLogger("mkdocs")
+    mkdocs_logger.addHandler(handler)
+    mkdocs_logger.setLevel(logging.INFO)
+    print(f"Förhandsvisning på http://{addr}/ – avsluta med Ctrl+C.", file=sys.stderr)
     if not _regenerate(project):
         print("Rätta felen ovan och starta igen.", file=sys.stderr)
         return 1
@@ -44,7 +51,10 @@ def serve(project: Project, addr: str) -> int:
 
     class Handler(FileSystemEventHandler):
         def on_any_event(self, event: FileSystemEvent) -> None:
-            path = Path(str(event.src_path))
+            # Reading files also produces (opened/closed) events; only changes matter.
+            if event.event_type not in {"created", "modified", "moved", "deleted", "closed"}:
+                return
+            path = Path(str(getattr(event, "dest_path", "") or event.src_path))
             if path.name.startswith(".") or path.suffix in {".swp", ".tmp"}:
                 return
             sources = (project.overviews_dir.resolve(), project.docs_dir.resolve())
@@ -63,18 +73,24 @@ def serve(project: Project, addr: str) -> int:
                 print(f"Fel vid uppdatering: {exc}", file=sys.stderr)
 
     observer = Observer()
-    handler = Handler()
+    source_handler = Handler()
     for watched in (project.overviews_dir, project.docs_dir):
         if watched.is_dir():
-            observer.schedule(handler, str(watched), recursive=True)
-    observer.schedule(handler, str(project.root), recursive=False)  # references.bib
+            observer.schedule(source_handler, str(watched), recursive=True)
+    observer.schedule(source_handler, str(project.root), recursive=False)  # references.bib
     observer.start()
     threading.Thread(target=worker, daemon=True).start()
     os.chdir(project.root)
     try:
-        mkdocs_serve(config_file=str(project.mkdocs_yml), dev_addr=addr, livereload=True, build_type="dirty")
+        # Not strict: a preview must keep running while the author fixes a problem, and the
+        # dirty (changed-pages-only) rebuild itself logs a warning that strict mode would abort on.
+        mkdocs_serve(config_file=str(project.mkdocs_yml), dev_addr=addr, livereload=True, build_type="dirty",
+                     strict=False)
     except KeyboardInterrupt:
         pass
+    except (Exception, SystemExit) as exc:  # mkdocs reports config problems as exceptions
+        print(f"Förhandsvisningen kunde inte starta: {exc}", file=sys.stderr)
+        return 1
     finally:
         observer.stop()
     return 0

@@ -208,10 +208,15 @@ def _validator() -> Draft202012Validator:
     return Draft202012Validator(resolved_schema(), format_checker=FormatChecker(formats=["date"]))
 
 
-def schema_diagnostics(ov: Overview, display: str) -> list[Diagnostic]:
-    """Check one overview's front matter against the JSON Schema."""
+def schema_diagnostics(ov: Overview, display: str, validator: Draft202012Validator | None = None) -> list[Diagnostic]:
+    """Check one document's front matter against a JSON Schema (default: the overview schema).
+
+    ``ov`` is any loaded document with ``meta`` and ``pos()`` (overviews, seminars), so every
+    content type gets the same Swedish messages at the exact YAML key.
+    """
     out: list[Diagnostic] = []
-    for err in sorted(_validator().iter_errors(ov.meta), key=lambda e: [str(p) for p in e.absolute_path]):
+    validator = validator or _validator()
+    for err in sorted(validator.iter_errors(ov.meta), key=lambda e: [str(p) for p in e.absolute_path]):
         out.extend(_schema_error(err, ov, display))
     return out
 

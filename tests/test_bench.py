@@ -1,0 +1,97 @@
+"""The benchmark corpus generator and ``kop bench`` work (at the small scale; no time is asserted)."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kop.citations import scan_citations
+from kop.corpus import CITATION_FORMS, KEY_PUNCTUATION, generate
+from kop.frontmatter import decode_text, split_front_matter
+from kop.pipeline import check
+from kop.project import load_project
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("corpus") / "small"
+    generate(root, "small", seed=1)
+    return root
+
+
+def test_same_seed_gives_a_byte_identical_tree(corpus: Path, tmp_path: Path) -> None:
+    again = tmp_path / "again"
+    generate(again, "small", seed=1)
+    assert _tree(again) == _tree(corpus)
+    other = tmp_path / "other"
+    generate(other, "small", seed=2)
+    assert _tree(other)["references.bib"] != _tree(corpus)["references.bib"]
+
+
+def test_corpus_has_the_promised_shape(corpus: Path) -> None:
+    tree = _tree(corpus)
+    assert len([p for p in tree if p.startswith("overviews/")]) == 10
+    assert "mkdocs.yml" in tree and "docs/index.md" in tree
+    bib = tree["references.bib"].decode("utf-8")
+    assert bib.startswith("% SYNTHETIC BENCHMARK DATA")
+    assert len(re.findall(r"^@\w+\{", bib, re.M)) == 100
+    for accent in ('{\\"o}', "{\\aa}", "\\r{a}", "ö", "Å"):
+        assert accent in bib
+    types = set(re.findall(r"^@(\w+)\{", bib, re.M))
+    assert {"article", "book", "incollection", "inproceedings", "phdthesis", "mastersthesis", "techreport",
+            "misc", "online", "unpublished", "manual", "proceedings", "booklet", "inbook"} <= types
+
+
+def test_corpus_passes_check_with_zero_errors(corpus: Path) -> None:
+    result = check(load_project(corpus))
+    assert [d for d in result.diagnostics if d.severity == "error"] == []
+    assert result.ok and len(result.references) == 100 and len(result.overviews) == 10
+
+
+def test_every_citation_form_occurs(corpus: Path) -> None:
+    cits = []
+    for path in sorted((corpus / "overviews").glob("*.md")):
+        fm = split_front_matter(decode_text(path.read_bytes(), path.name))
+        cits += scan_citations(fm.body, fm.body_line)
+    sources = [c.source for c in cits]
+    found = {
+        "paren": any(not c.in_text and len(c.items) == 1 and not c.items[0].prefix and not c.items[0].locator
+                     and not c.items[0].suppress_author for c in cits),
+        "multi": any(len(c.items) >= 2 for c in cits),
+        "prefix_locator": any(c.items[0].prefix == "se" and c.items[0].locator.startswith("s. ") for c in cits),
+        "suppress": any(c.items[0].suppress_author for c in cits),
+        "in_text": any(c.in_text and not c.items[0].locator for c in cits),
+        "in_text_locator": any(c.in_text and c.items[0].locator.startswith("s. ") for c in cits),
+        "braced": any(s.startswith("[@{") for s in sources),
+        "braced_in_text": any(s.startswith("@{") for s in sources),
+    }
+    assert set(found) == set(CITATION_FORMS)
+    assert all(found.values()), found
+    keys = {item.key for c in cits for item in c.items}
+    assert any(all(ch in key for ch in KEY_PUNCTUATION) for key in keys)
+
+
+def test_kop_bench_runs_end_to_end(tmp_path: Path) -> None:
+    env = dict(os.environ, PYTHONPATH=str(REPO / "scripts"))
+    out = tmp_path / "bench-out"
+    proc = subprocess.run([sys.executable, "-m", "kop", "bench", "--scales", "small", "--runs", "1", "--out", str(out)],
+                          capture_output=True, text=True, env=env, cwd=REPO, timeout=600, check=False)
+    assert proc.returncode == 0, proc.stderr
+    header = "| Korpus | Steg | Tid | CPU | Toppminne | Storlek site/ | Sökning, en fråga | Mot ren MkDocs |"
+    assert header in proc.stdout
+    for step in ("kop check, kall cache", "kop check, varm cache", "kop build, kall cache",
+                 "ren MkDocs + Material (referens)", "make serve: ombyggnad efter ändrad översikt"):
+        assert re.search(rf"\| {re.escape(step)} \| \d+\.\d\d s \|", proc.stdout), step
+    assert (out / "results.md").read_text(encoding="utf-8") in proc.stdout
+    assert (out / "small-plain" / "site" / "index.html").is_file()

@@ -1,0 +1,164 @@
+"""The check cache (.cache/kop) can never serve a stale result.
+
+Each test warms the cache, changes one input of a cached step (or an input of a step
+that must not be cached) and checks that the result is what a run without any cache
+gives: recomputed entries for the changed input, fresh cross-file and bibliography-key
+checks for unchanged files.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kop import schema, validate
+from kop.cache import ContentCache, code_fingerprint
+from kop.pipeline import check
+from kop.project import load_project
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+VALID = (FIXTURES / "valid" / "testoversikt.md").read_text(encoding="utf-8")
+
+
+def _run(root: Path) -> tuple[list[tuple[str, str, int]], ContentCache]:
+    cache = ContentCache(root / ".cache" / "kop")
+    result = check(load_project(root), cache)
+    return sorted((d.code, d.path, d.line) for d in result.diagnostics), cache
+
+
+def _uncached(root: Path, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str, int]]:
+    with monkeypatch.context() as m:
+        m.setenv("KOP_NO_CACHE", "1")
+        return _run(root)[0]
+
+
+def test_second_run_hits_and_gives_the_same_result(make_project: Callable[..., Path]) -> None:
+    root = make_project({"testoversikt.md": VALID})
+    first, cold = _run(root)
+    second, warm = _run(root)
+    assert cold.misses == 2 and cold.hits == 0  # the bibliography and the overview
+    assert warm.hits == 2 and warm.misses == 0
+    assert first == second
+
+
+def test_changed_byte_is_recomputed(make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project({"testoversikt.md": VALID})
+    assert _run(root)[0] == []
+    path = root / "overviews" / "testoversikt.md"
+    path.write_text(VALID.replace("method: systematisk översikt", "method: systematisk översikT"), encoding="utf-8")
+    diags, cache = _run(root)
+    assert cache.misses == 1 and cache.hits == 1  # only the edited overview
+    assert ("KOP113", "overviews/testoversikt.md", 26) in diags
+    assert diags == _uncached(root, monkeypatch)
+
+
+def test_changed_bibliography_byte_is_recomputed(make_project: Callable[..., Path]) -> None:
+    root = make_project({"testoversikt.md": VALID})
+    _run(root)
+    bib = root / "references.bib"
+    bib.write_text(bib.read_text(encoding="utf-8").replace("year = {1999}", "year = {19x9}"), encoding="utf-8")
+    diags, cache = _run(root)
+    assert cache.misses == 1
+    assert any(code.startswith("KOP2") and path == "references.bib" for code, path, _ in diags)
+
+
+def test_changed_vocabulary_is_recomputed(make_project: Callable[..., Path], tmp_path: Path,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project({"testoversikt.md": VALID})
+    assert _run(root)[0] == []
+    vocab = tmp_path / "vocabularies.yml"
+    vocab.write_text(schema.VOCABULARY_FILE.read_text(encoding="utf-8").replace(
+        "  - value: systematisk översikt\n", "  - value: systematisk litteraturöversikt\n"), encoding="utf-8")
+
+    def clear() -> None:
+        for fn in (schema.vocabularies, schema._resolved, validate._validator, code_fingerprint):
+            fn.cache_clear()
+
+    try:
+        monkeypatch.setattr(schema, "VOCABULARY_FILE", vocab)
+        clear()
+        diags, cache = _run(root)
+        assert cache.misses == 2 and cache.hits == 0  # the fingerprint covers the resolved schema
+        assert ("KOP113", "overviews/testoversikt.md", 26) in diags
+    finally:
+        monkeypatch.undo()
+        clear()
+    assert _run(root)[0] == []
+
+
+def test_corrupt_cache_files_are_recomputed(make_project: Callable[..., Path]) -> None:
+    root = make_project({"testoversikt.md": VALID})
+    expected, _ = _run(root)
+    entries = [p for p in (root / ".cache" / "kop").rglob("*.pickle")]
+    assert len(entries) == 2
+    entries[0].write_bytes(entries[0].read_bytes()[:40])  # truncated
+    entries[1].write_bytes(b"\x80\x05garbage")
+    diags, cache = _run(root)
+    assert cache.misses == 2 and cache.hits == 0
+    assert diags == expected
+
+
+def test_planted_pickle_is_not_executed(make_project: Callable[..., Path], tmp_path: Path) -> None:
+    import pickle
+
+    root = make_project({"testoversikt.md": VALID})
+    _run(root)
+    marker = tmp_path / "pwned"
+
+    class Evil:
+        def __reduce__(self):  # type: ignore[no-untyped-def]
+            return (Path.touch, (marker,))
+
+    for entry in (root / ".cache" / "kop").rglob("*.pickle"):
+        key = entry.stem
+        entry.write_bytes(pickle.dumps((key, Evil())))
+    diags, cache = _run(root)
+    assert not marker.exists()
+    assert cache.misses == 2 and diags == []
+
+
+def test_cross_file_rules_run_on_cached_files(make_project: Callable[..., Path],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    other = VALID.replace("id: kop-2024-001", "id: kop-2024-002").replace(
+        "license: CC-BY-4.0", "related:\n  - kop-2024-001\nlicense: CC-BY-4.0")
+    root = make_project({"testoversikt.md": VALID, "annan.md": other})
+    assert _run(root)[0] == []
+    # A new file with a duplicate id, sorted first: the duplicate is reported at the cached file.
+    (root / "overviews" / "a-kopia.md").write_text(VALID, encoding="utf-8")
+    diags, cache = _run(root)
+    assert cache.hits == 3 and cache.misses == 1
+    assert ("KOP121", "overviews/testoversikt.md", 2) in diags
+    assert diags == _uncached(root, monkeypatch)
+    # Removing the related overview: the unchanged, cached file must now report its related id.
+    (root / "overviews" / "a-kopia.md").unlink()
+    (root / "overviews" / "testoversikt.md").unlink()
+    diags, cache = _run(root)
+    assert cache.misses == 0
+    assert [code for code, path, _ in diags if path == "overviews/annan.md"] == ["KOP124"]
+    assert diags == _uncached(root, monkeypatch)
+
+
+def test_bibliography_keys_are_checked_on_cached_overviews(make_project: Callable[..., Path],
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    root = make_project({"testoversikt.md": VALID})
+    assert _run(root)[0] == []
+    bib = root / "references.bib"
+    text = bib.read_text(encoding="utf-8")
+    bib.write_text(text[: text.index("@book{danermark1999samverkan")], encoding="utf-8")
+    diags, cache = _run(root)
+    assert cache.hits == 1  # the overview itself is unchanged
+    codes = {code for code, path, _ in diags if path == "overviews/testoversikt.md"}
+    assert {"KOP301", "KOP129"} <= codes  # body citation and finding reference both unknown now
+    assert diags == _uncached(root, monkeypatch)
+
+
+def test_stale_entries_are_pruned(make_project: Callable[..., Path]) -> None:
+    root = make_project({"testoversikt.md": VALID})
+    _run(root)
+    path = root / "overviews" / "testoversikt.md"
+    path.write_text(VALID.replace("Testöversikt om samverkan", "Testöversikt om samverkan, ny titel"),
+                    encoding="utf-8")
+    _run(root)
+    assert len(list((root / ".cache" / "kop" / "overview").glob("*.pickle"))) == 1

@@ -1,0 +1,151 @@
+"""Permanent addresses: /k/<id>/ and former slugs redirect, withdrawn overviews keep a tombstone."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import threading
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from kop.pipeline import check
+from kop.project import load_project
+from tests.linksite import ALIAS, link_site, overview_texts  # noqa: F401  (session fixture)
+
+
+def soup(path: Path) -> BeautifulSoup:
+    return BeautifulSoup(path.read_text(encoding="utf-8"), "html.parser")
+
+
+def follow(site: Path, address: str) -> tuple[Path, str]:
+    """Resolve a redirect page like a browser: return (target file, target address)."""
+    page = soup(site / address.strip("/") / "index.html")
+    refresh = page.find("meta", attrs={"http-equiv": "refresh"})
+    match = re.fullmatch(r"0; url=(.+)", refresh["content"])
+    assert match, refresh
+    target = urlsplit(urljoin("https://x.invalid" + address, match.group(1))).path
+    return site / target.strip("/") / "index.html", target
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("address", "expected"), [
+    ("/k/kop-2024-001/", "/oversikter/testoversikt/"),
+    ("/k/kop-2024-002/", "/oversikter/annan-oversikt/"),
+    (f"/oversikter/{ALIAS}/", "/oversikter/testoversikt/"),
+    ("/k/kop-2024-003/", "/oversikter/tillbakadragen/"),  # a withdrawn overview keeps its address
+])
+def test_redirect_pages_lead_to_the_current_page(link_site, address, expected):
+    site = link_site / "site"
+    target_file, target = follow(site, address)
+    assert target == expected
+    assert target_file.is_file()
+    page = soup(site / address.strip("/") / "index.html")
+    assert page.html["lang"] == "sv"
+    assert page.find("link", rel="canonical")["href"] == "https://kop.example.org" + expected
+    visible = page.body.find("a")
+    assert visible["href"] == page.find("meta", attrs={"http-equiv": "refresh"})["content"].split("url=", 1)[1]
+    assert visible.get_text(strip=True)  # the title, for people whose browser does not follow the refresh
+    assert page.find("script") is None  # works without JavaScript
+
+
+@pytest.mark.slow
+def test_drafts_have_no_permanent_address(link_site):
+    assert not (link_site / "site" / "k" / "kop-2024-005").exists()
+
+
+@pytest.mark.slow
+def test_withdrawn_overview_is_a_tombstone_with_reason_and_replacement(link_site):
+    site = link_site / "site"
+    page = soup(site / "oversikter" / "tillbakadragen" / "index.html")
+    tomb = page.select_one(".kop-tombstone")
+    assert tomb.select_one("h1").get_text() == "En tillbakadragen testöversikt"
+    assert "Tillbakadragen" in tomb.get_text()
+    assert "Sökningen innehöll ett allvarligt fel." in tomb.select_one(".kop-withdrawn-reason").get_text()
+    link = tomb.select_one(".kop-withdrawn-replacement a")
+    assert link.get_text() == "Testöversikt om samverkan"
+    assert (site / "oversikter" / "tillbakadragen" / link["href"] / "index.html").resolve().is_file()
+    # the body, findings and citation box of the withdrawn overview are gone
+    assert page.select_one(".kop-findings") is None and page.select_one(".kop-cite-box") is None
+    # and it is not listed as a current overview
+    catalogue = (site / "oversikter" / "index.html").read_text(encoding="utf-8")
+    assert "tillbakadragen/" not in catalogue
+
+
+def _project(make_project, **changes: str):
+    texts = overview_texts()
+    texts.update(changes)
+    return load_project(make_project(texts))
+
+
+def _codes(result) -> list[tuple[str, str, int]]:
+    return [(d.code, d.path, d.line) for d in result.diagnostics if d.severity == "error"]
+
+
+def test_alias_that_is_another_overviews_slug_is_an_error(make_project):
+    text = overview_texts()["annan-oversikt.md"].replace("license: CC-BY-4.0", "aliases:\n  - testoversikt\nlicense: CC-BY-4.0")
+    result = check(_project(make_project, **{"annan-oversikt.md": text}))
+    line = text.splitlines().index("  - testoversikt") + 1
+    assert ("KOP611", "overviews/annan-oversikt.md", line) in _codes(result)
+    msg = next(d for d in result.diagnostics if d.code == "KOP611")
+    assert msg.message == "Adressen oversikter/testoversikt/ används redan av overviews/testoversikt.md."
+
+
+def test_alias_equal_to_own_slug_is_an_error(make_project):
+    text = overview_texts()["testoversikt.md"].replace(f"  - {ALIAS}", "  - testoversikt")
+    result = check(_project(make_project, **{"testoversikt.md": text}))
+    assert [c for c in _codes(result) if c[0] == "KOP610"]
+
+
+def test_unknown_replacement_is_an_error_with_a_suggestion(make_project):
+    text = overview_texts()["tillbakadragen.md"].replace("replaced_by: kop-2024-001", "replaced_by: kop-2024-010")
+    result = check(_project(make_project, **{"tillbakadragen.md": text}))
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "replaced_by" in t)
+    diag = next(d for d in result.diagnostics if d.code == "KOP612")
+    assert (diag.path, diag.line, diag.column) == ("overviews/tillbakadragen.md", line, 3)
+    assert diag.message.startswith("Översikten 'kop-2024-010' i 'withdrawn.replaced_by' finns inte.")
+    assert "kop-2024-005" not in diag.message  # a draft is never suggested as a replacement
+
+
+def test_withdrawn_needs_a_reason(make_project):
+    text = overview_texts()["tillbakadragen.md"].replace("  reason: Sökningen innehöll ett allvarligt fel.\n", "")
+    result = check(_project(make_project, **{"tillbakadragen.md": text}))
+    assert any(d.code == "KOP110" and "'withdrawn.reason'" in d.message for d in result.diagnostics)
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_browser_follows_permalink_and_copy_button_copies_the_reference(link_site):
+    """Real Chromium: the meta refresh lands on the overview, and cite.js copies the APA reference."""
+    from playwright.sync_api import sync_playwright
+
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(link_site / "site"))
+    handler.log_message = lambda *a, **k: None  # type: ignore[method-assign]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                         args=["--headless", "--no-sandbox", "--disable-gpu",
+                                               "--disable-background-networking"])
+            context = browser.new_context()
+            context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+            page = context.new_page()
+            page.goto(f"{base}/k/kop-2024-001/")
+            page.wait_for_url(f"{base}/oversikter/testoversikt/")
+            button = page.locator("button[data-kop-copy='kop-cite-apa']")
+            button.wait_for(state="visible")
+            button.click()
+            page.locator(".kop-cite-box .kop-copy-status", has_text="Kopierat.").wait_for()
+            copied = page.evaluate("navigator.clipboard.readText()")
+            assert copied.startswith("Testforskare A, & Testpraktiker B. (2024). Testöversikt om samverkan")
+            assert "https://kop.example.org/k/kop-2024-001/" in copied
+            browser.close()
+    finally:
+        server.shutdown()
+        server.server_close()
