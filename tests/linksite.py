@@ -4,7 +4,8 @@ The project holds: a published overview with a former slug in ``aliases``; a sec
 whose title is hostile (quotes, ``&`` and ``</script>``) to prove every head value is
 escaped for its context; a withdrawn overview replaced by the first; a draft; two
 seminars (one upcoming, one past); and a ``published-urls.txt`` made by ``register``.
-Import the fixture into a test module with ``from tests.linksite import link_site``.
+Import the fixture into a test module with ``from tests.linksite import link_site_fixture``; tests
+then ask for ``link_site``.
 """
 
 from __future__ import annotations
@@ -52,8 +53,8 @@ def make_link_project(root: Path, seminars: bool = True) -> Path:
     return root
 
 
-@pytest.fixture(scope="session")
-def link_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+@pytest.fixture(scope="session", name="link_site")
+def link_site_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project root after ``register`` and a full build (``<root>/site`` is the site)."""
     from kop.build import build
     from kop.pipeline import check

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 from kop.bibliography import load_bibliography
@@ -24,6 +25,7 @@ Flera [@andersson2011organizational; @danermark1999samverkan].
 Utan författare [-@page2021prisma].
 I löptext @andersson2011organizational och med sida @danermark1999samverkan [s. 12].
 Redaktör [@test2020kapitel] och utan år [@test-utan-ar].
+I löptext med fler verk @andersson2011organizational [s. 3; @danermark1999samverkan, s. 4].
 """
 
 
@@ -61,6 +63,7 @@ def test_swedish_apa_features():
     assert "m.fl." in joined, "three or more authors: m.fl."
     assert "u.å." in joined, "no date: u.å."
     assert "s. 33" in joined
+    assert "Andersson m.fl. (2011, s. 3; Danermark &amp; Kullberg, 1999, s. 4)" in re.sub("<[^>]+>", "", joined)
     refs = " ".join(result.entries.values())
     assert "(Red.)" in refs or "red." in refs.lower()
     assert 'href="https://doi.org/10.1136/bmj.n71"' in refs, "DOI normalised to one link"

@@ -14,7 +14,12 @@ from bs4 import BeautifulSoup
 
 from kop.pipeline import check
 from kop.project import load_project
-from tests.linksite import ALIAS, link_site, overview_texts  # noqa: F401  (session fixture)
+from tests.conftest import REPO
+from tests.linksite import (
+    ALIAS,
+    link_site_fixture,  # noqa: F401  (session fixture)
+    overview_texts,
+)
 
 
 def soup(path: Path) -> BeautifulSoup:
@@ -86,7 +91,8 @@ def _codes(result) -> list[tuple[str, str, int]]:
 
 
 def test_alias_that_is_another_overviews_slug_is_an_error(make_project):
-    text = overview_texts()["annan-oversikt.md"].replace("license: CC-BY-4.0", "aliases:\n  - testoversikt\nlicense: CC-BY-4.0")
+    text = overview_texts()["annan-oversikt.md"].replace("license: CC-BY-4.0",
+                                                        "aliases:\n  - testoversikt\nlicense: CC-BY-4.0")
     result = check(_project(make_project, **{"annan-oversikt.md": text}))
     line = text.splitlines().index("  - testoversikt") + 1
     assert ("KOP611", "overviews/annan-oversikt.md", line) in _codes(result)
@@ -116,10 +122,13 @@ def test_withdrawn_needs_a_reason(make_project):
     assert any(d.code == "KOP110" and "'withdrawn.reason'" in d.message for d in result.diagnostics)
 
 
-@pytest.mark.browser
-@pytest.mark.slow
-def test_browser_follows_permalink_and_copy_button_copies_the_reference(link_site):
-    """Real Chromium: the meta refresh lands on the overview, and cite.js copies the APA reference."""
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
+
+
+@pytest.fixture(scope="module")
+def served(link_site):
+    """(base URL, browser): the link site on 127.0.0.1 and Debian's Chromium, for this module."""
     from playwright.sync_api import sync_playwright
 
     handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(link_site / "site"))
@@ -127,25 +136,68 @@ def test_browser_follows_permalink_and_copy_button_copies_the_reference(link_sit
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    base = f"http://127.0.0.1:{server.server_address[1]}"
     try:
         with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
-                                         args=["--headless", "--no-sandbox", "--disable-gpu",
-                                               "--disable-background-networking"])
-            context = browser.new_context()
-            context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
-            page = context.new_page()
-            page.goto(f"{base}/k/kop-2024-001/")
-            page.wait_for_url(f"{base}/oversikter/testoversikt/")
-            button = page.locator("button[data-kop-copy='kop-cite-apa']")
-            button.wait_for(state="visible")
-            button.click()
-            page.locator(".kop-cite-box .kop-copy-status", has_text="Kopierat.").wait_for()
-            copied = page.evaluate("navigator.clipboard.readText()")
-            assert copied.startswith("Testforskare A, & Testpraktiker B. (2024). Testöversikt om samverkan")
-            assert "https://kop.example.org/k/kop-2024-001/" in copied
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
+            yield f"http://127.0.0.1:{server.server_address[1]}", browser
             browser.close()
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+def test_browser_follows_permalink_and_copy_button_copies_the_reference(served):
+    """Real Chromium: the meta refresh lands on the overview, and cite.js copies the APA reference."""
+    base, browser = served
+    context = browser.new_context()
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base)
+    page = context.new_page()
+    failed: list[str] = []
+    page.on("response", lambda r: r.status >= 400 and failed.append(r.url))
+    page.goto(f"{base}/k/kop-2024-001/")
+    page.wait_for_url(f"{base}/oversikter/testoversikt/")
+    button = page.locator("button[data-kop-copy='kop-cite-apa']")
+    button.wait_for(state="visible")
+    button.click()
+    page.locator(".kop-cite-box .kop-copy-status", has_text="Kopierat.").wait_for()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    assert copied.startswith("Testforskare A, & Testpraktiker B. (2024). Testöversikt om samverkan")
+    assert "https://kop.example.org/k/kop-2024-001/" in copied
+    assert failed == []  # no missing file, not even a favicon, on the way
+    context.close()
+
+
+@pytest.mark.browser
+@pytest.mark.slow
+@pytest.mark.parametrize("address", ["/oversikter/testoversikt/", "/oversikter/tillbakadragen/", "/seminarier/",
+                                     "/seminarier/kommande-seminarium/", "/seminarier/kommande-seminarium/inbjudan/"])
+def test_axe_finds_no_wcag_violations_on_the_new_page_types(served, address):
+    base, browser = served
+    page = browser.new_page()
+    page.goto(base + address)
+    page.wait_for_load_state("networkidle")
+    page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("axe.run(document, {runOnly: {type: 'tag', values: "
+                           "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})")
+    assert [(v["id"], [n["target"] for n in v["nodes"]]) for v in result["violations"]] == []
+    page.close()
+
+
+@pytest.mark.parametrize(("replace", "code"), [
+    ("replaced_by: kop-2024-003", "KOP613"),  # itself
+    ("replaced_by: kop-2024-005", "KOP615"),  # a draft
+])
+def test_replacement_must_be_another_published_overview(make_project, replace, code):
+    text = overview_texts()["tillbakadragen.md"].replace("replaced_by: kop-2024-001", replace)
+    result = check(_project(make_project, **{"tillbakadragen.md": text}))
+    line = next(i for i, t in enumerate(text.splitlines(), 1) if "replaced_by" in t)
+    assert (code, "overviews/tillbakadragen.md", line) in _codes(result)
+
+
+def test_withdrawal_date_cannot_be_in_the_future(make_project):
+    text = overview_texts()["tillbakadragen.md"].replace('date: "2025-01-10"', 'date: "2030-01-10"')
+    result = check(_project(make_project, **{"tillbakadragen.md": text}))
+    diag = next(d for d in result.diagnostics if d.code == "KOP614")
+    assert diag.message == "Datumet 2030-01-10 i 'withdrawn.date' ligger i framtiden."

@@ -13,6 +13,7 @@ the overview's file is renamed.
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterable
 from pathlib import Path
@@ -80,14 +81,25 @@ def csl_item(ov: Overview, url: str, pub: str) -> dict[str, Any]:
 
 
 def self_references(overviews: Iterable[Overview], site_url: str, pub: str, cache_dir: Path | None) -> dict[str, str]:
-    """APA 7 HTML for each overview's own reference: {id: html}, one Pandoc run (or cache hit) for all."""
-    refs = {}
+    """APA 7 HTML for each overview's own reference: {id: html}; one Pandoc run (or cache hit) per batch."""
+    # Each reference stands alone in its box, so APA's 2024a/2024b must never appear: overviews with the
+    # same authors and year go into different batches (usually there is just one batch).
+    batches: list[dict[str, Reference]] = []
+    keys: list[set[tuple[str, str]]] = []
     for ov in overviews:
         oid = str(ov.meta.get("id"))
-        refs[oid] = Reference(oid, "report", 0, {}, csl_item(ov, absolute(site_url, permalink(oid)), pub))
-    if not refs:
-        return {}
-    return dict(format_all(refs, [], cache_dir).entries)
+        item = csl_item(ov, absolute(site_url, permalink(oid)), pub)
+        key = (json.dumps(item.get("author"), sort_keys=True, ensure_ascii=False), version_date(ov)[:4])
+        index = next((i for i, used in enumerate(keys) if key not in used), len(batches))
+        if index == len(batches):
+            batches.append({})
+            keys.append(set())
+        batches[index][oid] = Reference(oid, "report", 0, {}, item)
+        keys[index].add(key)
+    out: dict[str, str] = {}
+    for batch in batches:
+        out.update(format_all(batch, [], cache_dir).entries)
+    return out
 
 
 # --- BibTeX and RIS ---------------------------------------------------------------------------------------------
@@ -181,8 +193,8 @@ def cite_box(ov: Overview, apa_html: str, url: str, bibtex_text: str) -> str:
         '<p class="kop-cite-actions">'
         '<button type="button" class="md-button kop-copy" data-kop-copy="kop-cite-apa" hidden>Kopiera referensen'
         "</button> "
-        '<a class="md-button" href="citera.bib" download>BibTeX (.bib)</a> '
-        '<a class="md-button" href="citera.ris" download>RIS (.ris)</a></p>',
+        '<a class="md-button" href="citera.bib">BibTeX (.bib)</a> '
+        '<a class="md-button" href="citera.ris">RIS (.ris)</a></p>',
         '<details class="kop-cite-bibtex"><summary>Visa BibTeX</summary>',
         f'<pre id="kop-cite-bibtex"><code>{esc(bibtex_text)}</code></pre>',
         '<button type="button" class="md-button kop-copy" data-kop-copy="kop-cite-bibtex" hidden>Kopiera BibTeX'

@@ -40,6 +40,7 @@ from .model import Citation, CitationItem, Diagnostic
 
 __all__ = [
     "MALFORMED_CITATION",
+    "REPEATED_UNKNOWN_KEY",
     "UNKNOWN_KEY",
     "check_keys",
     "malformed_citations",
@@ -54,6 +55,18 @@ UNKNOWN_KEY = define(
         "Varje källhänvisning i texten, till exempel [@nyckel] eller @nyckel, måste "
         "motsvara en post i references.bib. Nyckeln jämförs exakt, så stora och små "
         "bokstäver måste stämma. Om nyckeln liknar en befintlig post föreslås den."
+    ),
+)
+
+MAX_REPORTS_PER_KEY = 10
+
+REPEATED_UNKNOWN_KEY = define(
+    "KOP303",
+    "Den okända referensnyckeln '@{key}' används {more} gånger till i filen.",
+    "Rätta nyckeln (eller lägg till posten i references.bib); då försvinner alla förekomster på en gång.",
+    explanation=(
+        "När samma okända nyckel används många gånger visas bara de tio första förekomsterna "
+        "med rad och kolumn, följt av det här meddelandet med antalet övriga."
     ),
 )
 
@@ -92,7 +105,8 @@ _EMAIL_CHARS = frozenset("!#$%&'*+-/=?^_{|}~.")
 # spnl in Pandoc: spaces, at most one line end, spaces.
 _SPNL = re.compile(r"[ \t]*+(?:\r?\n[ \t]*+)?")
 _WS_RUN = re.compile(r"[ \t\r\n]+")
-_HAS_WS = re.compile(r"\s")
+_FOOTNOTE_LABEL = re.compile(r"[^\s\]]{1,100}+\]")
+_SPACES = re.compile(r"\s*+")
 _NEAR_MISS_START = re.compile(r"[ \t\r\n]*+-?@")
 
 _COMMENT_OPEN = "<!--"
@@ -114,7 +128,7 @@ _ATTRIBUTES = re.compile(
 # Block structure, matched against single lines.
 _FENCE = re.compile(r"[ \t]*+(`{3,}+|~{3,}+)(.*)", re.DOTALL)
 _FENCE_ONLY = re.compile(r"[ \t]*+(`{3,}+|~{3,}+)[ \t\r]*+")
-_LIST_ITEM = re.compile(r"[ \t]{0,3}+(?:[-*+]|\d{1,9}+[.)])(?:[ \t]++|[\r]?$)")
+_LIST_ITEM = re.compile(r"[ \t]*+(?:[-*+]|\d{1,9}+[.)])(?:[ \t]++|\r?$)")
 _REFERENCE_DEF = re.compile(r" {0,3}+\[(?!\^)((?:[^\[\]\\\n@]|\\[^@]){0,999}+)\]:[ \t]*+\S")
 
 _CLIP = 60
@@ -129,7 +143,7 @@ _ATX_HEADING = re.compile(r" {0,3}+#{1,6}+(?:[ \t]|\r?$)")
 # --- Internal results ---------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class _Key:
     """A key found in the text: where the citation item starts, its '@' and its end."""
 
@@ -140,7 +154,7 @@ class _Key:
     suppress: bool
 
 
-@dataclass
+@dataclass(slots=True)
 class _Part:
     """One ';'-separated part of a bracket: its extent and the first key in it."""
 
@@ -149,7 +163,7 @@ class _Part:
     key: _Key | None
 
 
-@dataclass
+@dataclass(slots=True)
 class _Item:
     """A citation item with the offsets the public CitationItem does not carry."""
 
@@ -158,7 +172,7 @@ class _Item:
     suffix: tuple[int, int]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Found:
     start: int
     end: int
@@ -166,7 +180,7 @@ class _Found:
     items: list[_Item]
 
 
-@dataclass
+@dataclass(slots=True)
 class _Problem:
     start: int
     end: int
@@ -174,7 +188,7 @@ class _Problem:
     advice: str
 
 
-@dataclass
+@dataclass(slots=True)
 class _Segment:
     """A paragraph's inline tokens, with brackets and parentheses paired up."""
 
@@ -208,6 +222,9 @@ def check_keys(citations: list[Citation], known_keys: Collection[str], path: str
     """
     known = known_keys if isinstance(known_keys, (set, frozenset, dict)) else set(known_keys)
     diagnostics: list[Diagnostic] = []
+    suggestions: dict[str, str] = {}  # one "did you mean" search per distinct key, not per use
+    seen: dict[str, int] = {}
+    first_line: dict[str, int] = {}
     for citation in citations:
         unknown = [i for i, item in enumerate(citation.items) if item.key not in known]
         if not unknown:
@@ -215,10 +232,18 @@ def check_keys(citations: list[Citation], known_keys: Collection[str], path: str
         positions = _item_positions(citation)
         for index in unknown:
             key = citation.items[index].key
+            seen[key] = seen.get(key, 0) + 1
+            if seen[key] > MAX_REPORTS_PER_KEY:
+                continue  # summarised below, so a flood of one mistake stays readable and fast
             line, column = positions[index]
-            diagnostics.append(
-                UNKNOWN_KEY.at(path, line, column, key=key, suggestion=did_you_mean(key, known))
-            )
+            first_line.setdefault(key, line)
+            if key not in suggestions:
+                suggestions[key] = did_you_mean(key, known)
+            diagnostics.append(UNKNOWN_KEY.at(path, line, column, key=key, suggestion=suggestions[key]))
+    for key, count in seen.items():
+        if count > MAX_REPORTS_PER_KEY:
+            diagnostics.append(REPEATED_UNKNOWN_KEY.at(path, first_line[key], 0, key=key,
+                                                       more=count - MAX_REPORTS_PER_KEY))
     return diagnostics
 
 
@@ -244,7 +269,7 @@ def malformed_citations(body: str, body_line: int, path: str) -> list[Diagnostic
                 path,
                 line,
                 column,
-                source=_clip(body[problem.start : problem.end]),
+                source=_clip(body[problem.start : min(problem.end, problem.start + 2 * _CLIP)]),
                 reason=problem.reason,
                 advice=problem.advice,
             )
@@ -394,7 +419,7 @@ class _Scanner:
         self.skip_until = 0
         self.line_starts: list[int] = [0]
         self._comment_cache: tuple[int, int] = (-1, -1)
-        self._closer_cache: dict[str, tuple[int, int]] = {}
+        self._closer_cache: dict[str, tuple[int, int, int]] = {}
 
     # -- entry points
 
@@ -461,11 +486,13 @@ class _Scanner:
                         fence = (run[0], len(run))
                         kind = _CODE
                     elif kind in (_TEXT, _HEADING):
-                        item = _LIST_ITEM.match(line)
+                        # Track list items, so that their indented continuation paragraphs
+                        # are not mistaken for code blocks.
+                        item = _LIST_ITEM.match(line) if indent < 4 or list_indent is not None else None
                         if item is not None:
                             list_indent = max(item.end(), indent + 2)
                         elif previous == _BLANK and list_indent is not None and indent < list_indent:
-                            list_indent = None
+                            list_indent = indent or None  # back in an outer item, or out of the list
                         if "<!--" in line:
                             in_comment = self._comment_continues(line, starts[index], False)
             if kind == _TEXT:
@@ -508,7 +535,7 @@ class _Scanner:
         fence would swallow the rest of the document. A '<!--' after an odd number of
         backticks is taken to be inside a code span and ignored.
         """
-        pos = 0
+        pos = ticks_to = ticks = 0
         while True:
             if inside:
                 pos = line.find(_COMMENT_CLOSE, pos)
@@ -518,7 +545,11 @@ class _Scanner:
                 inside = False
             else:
                 pos = line.find(_COMMENT_OPEN, pos)
-                if pos < 0 or line.count("`", 0, pos) % 2:
+                if pos < 0:
+                    return False
+                ticks += line.count("`", ticks_to, pos)
+                ticks_to = pos
+                if ticks % 2:
                     return False
                 if self._comment_end(line_start + pos + 4) < 0:
                     return False  # an unclosed '<!--' is literal text
@@ -538,12 +569,12 @@ class _Scanner:
 
     def _raw_element_end(self, name: str, start: int) -> int:
         """End offset of the first closing tag of ``name`` at or after ``start``, or -1."""
-        searched_from, found_end = self._closer_cache.get(name, (-1, -1))
-        if 0 <= searched_from <= start and (found_end < 0 or found_end - len(name) - 3 >= start):
+        searched_from, found_at, found_end = self._closer_cache.get(name, (-1, -1, -1))
+        if 0 <= searched_from <= start and (found_at < 0 or found_at >= start):
             return found_end
         match = _RAW_CLOSERS[name].search(self.text, start)
-        found_end = match.end() if match else -1
-        self._closer_cache[name] = (start, found_end)
+        found_at, found_end = (match.start(), match.end()) if match else (-1, -1)
+        self._closer_cache[name] = (start, found_at, found_end)
         return found_end
 
     def _opaque_end(self, pos: int, end: int) -> int:
@@ -580,13 +611,13 @@ class _Scanner:
         events: list[int] = []
         escaped: set[int] = set()
         runs: dict[int, list[int]] | None = None
-        search = _TOKEN.search
-        pos = start
-        while True:
-            match = search(text, pos, end)
-            if match is None:
-                break
+        pos = start  # everything before this is consumed (code, comments, tags, escapes)
+        # Tokens inside a consumed stretch are skipped; none can straddle its end, since
+        # every such stretch ends with a backtick run, '>' or an escaped character.
+        for match in _TOKEN.finditer(text, start, end):
             p = match.start()
+            if p < pos:
+                continue
             char = text[p]
             if char == "\\":
                 escaped.add(p + 1)
@@ -639,12 +670,14 @@ class _Scanner:
             if char == "[":
                 close = seg.brackets.get(p)
                 if close is None:
-                    self._unclosed(seg, k, p, floor)
+                    self._unclosed(seg, p, floor)
                     k += 1
                     continue
-                if text[p + 1] == "^" and close > p + 2 and _HAS_WS.search(text, p + 2, close) is None:
-                    k = bisect_right(events, close, k)  # footnote reference [^label]
-                    continue
+                if text[p + 1] == "^":
+                    label = _FOOTNOTE_LABEL.match(text, p + 2, seg.end)
+                    if label is not None:  # a footnote reference [^label]: never a citation
+                        k = bisect_left(events, label.end(), k + 1)
+                        continue
                 if p > seg.start and text[p - 1] == "^" and p - 1 not in seg.escaped:
                     k += 1  # inline note ^[...]: its text is scanned like any other
                     continue
@@ -666,7 +699,7 @@ class _Scanner:
                     floor = close + 1
                     k = bisect_right(events, close, k)
                     continue
-                self._near_miss(seg, k, p, close, parts, floor)
+                self._near_miss(p, close, parts)
                 k += 1
             elif char == "@":
                 found = self._in_text(seg, k, p, floor)
@@ -772,29 +805,34 @@ class _Scanner:
 
     def _is_reference(self, open_: int, close: int) -> bool:
         """Whether ``[label]`` names a link reference defined in this body."""
-        return bool(self.labels) and _normalise_label(self.text[open_ + 1 : close]) in self.labels
+        if not self.labels or close - open_ > 1000:  # labels are at most 999 characters
+            return False
+        return _normalise_label(self.text[open_ + 1 : close]) in self.labels
 
     # -- near misses (KOP302)
 
-    def _unclosed(self, seg: _Segment, k: int, open_: int, floor: int) -> None:
+    def _unclosed(self, seg: _Segment, open_: int, floor: int) -> None:
         """Report ``[@key`` that is never closed within its paragraph."""
         match = _NEAR_MISS_START.match(self.text, open_ + 1, seg.end)
         if match is None:
             return
         if self._key_at(seg, match.end() - 1, max(floor, open_ + 1)) is not None:
+            stop = min(seg.end, open_ + 2 * _CLIP)  # enough for the clipped message
+            newline = self.text.find("\n", open_, stop)
             self.problems.append(
                 _Problem(
                     open_,
-                    min(seg.end, open_ + 2 * _CLIP),  # enough for the clipped message
+                    stop if newline < 0 else newline,
                     "hakparentesen stängs aldrig",
                     "Avsluta hänvisningen med ']' i samma stycke.",
                 )
             )
 
-    def _near_miss(
-        self, seg: _Segment, k: int, open_: int, close: int, parts: list[_Part], floor: int
-    ) -> None:
-        """Report a bracket that starts with '@' but is not a valid cluster."""
+    def _near_miss(self, open_: int, close: int, parts: list[_Part]) -> None:
+        """Report a bracket that starts with '@' (or '-@') but is not a valid cluster.
+
+        The '@' there follows '[', '-' or whitespace, so it cannot be part of an address.
+        """
         text = self.text
         match = _NEAR_MISS_START.match(text, open_ + 1, close)
         if match is None:
@@ -803,16 +841,14 @@ class _Scanner:
         first_key = parts[0].key
         if first_key is not None and first_key.at == at:
             bad = next(part for part in parts if part.key is None)
-            part_text = _clip(text[bad.start : bad.end])
-            if part_text:
-                reason = f"delen '{part_text}' saknar referensnyckel"
-            else:
-                reason = "en del mellan semikolon är tom"
+            part_text = _clip(text[bad.start : min(bad.end, bad.start + 2 * _CLIP)])
+            empty = "en del mellan semikolon är tom"
+            reason = f"delen '{part_text}' saknar referensnyckel" if part_text else empty
             advice = (
                 "Varje del som skiljs åt med semikolon måste innehålla en @nyckel; "
                 "skriv sidor efter ett kommatecken."
             )
-        elif at + 1 >= close or text[at + 1 : close].isspace():
+        elif _SPACES.match(text, at + 1, close).end() == close:
             reason = "referensnyckeln är tom"
             advice = "Skriv nyckeln direkt efter @."
         elif text[at + 1].isspace():
@@ -821,8 +857,6 @@ class _Scanner:
         elif text[at + 1] == "{":
             reason = "nyckeln inom {} är tom, innehåller blanksteg eller saknar '}'"
             advice = "En nyckel inom klamrar får inte vara tom eller innehålla blanksteg."
-        elif _after_word(text, at, seg.start):
-            return
         else:
             reason = f"'{text[at + 1]}' kan inte inleda en referensnyckel"
             advice = "En nyckel börjar med en bokstav, en siffra eller _; omge andra nycklar med @{…}."

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .model import Overview
-from .render import area_slug, esc
+from .render import area_slug, esc, evidence_badge
 from .schema import evidence_label, vocabularies
 
 PAGE_PATH = "evidenskarta.md"
@@ -98,8 +98,7 @@ def evidence_map_page(published: list[Overview]) -> str:
                 for f in findings
             )
             out.append(
-                f'<h3 id="{_cell_id(area, strength)}"><span class="kop-evidence kop-evidence--{esc(strength)}">'
-                f"{esc(evidence_label(strength))}</span> ({len(findings)})</h3><ul>{items}</ul>"
+                f'<h3 id="{_cell_id(area, strength)}">{evidence_badge(strength)} ({len(findings)})</h3><ul>{items}</ul>'
             )
         out.append("</section>\n")
     return "\n".join(out) + "\n"

@@ -93,10 +93,15 @@ def _cluster_markdown(citation: Citation, ids: dict[str, str]) -> str:
 
     items = citation.items
     if citation.in_text and items:
-        head = items[0]
-        text = "@" + ids[head.key]
-        if head.locator:
-            text += f" [{head.locator}]"
+        # Pandoc's author-in-text form: "@a [s. 3; @b, s. 4]" – the bracket holds the first
+        # work's locator and any further works; a leading "-" suppresses the author.
+        head, rest = items[0], items[1:]
+        text = ("-" if head.suppress_author else "") + "@" + ids[head.key]
+        parts = ([head.locator] if head.locator else []) + [
+            one(i.prefix, i.key, i.locator, i.suppress_author) for i in rest
+        ]
+        if parts:
+            text += " [" + "; ".join(parts) + "]"
         return text
     return "[" + "; ".join(one(i.prefix, i.key, i.locator, i.suppress_author) for i in items) + "]"
 

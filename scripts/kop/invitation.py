@@ -176,7 +176,7 @@ def invitation_page(sem: Seminar, inv: Invitation) -> str:
         '<h2 id="text">Som text (e-post)</h2>',
         f'<pre id="kop-invitation-text"><code>{esc(to_text(inv))}</code></pre>',
         '<p><button type="button" class="md-button kop-copy" data-kop-copy="kop-invitation-text" hidden>'
-        'Kopiera texten</button> <a class="md-button" href="../inbjudan.txt" download>Ladda ned (.txt)</a></p>',
+        'Kopiera texten</button> <a class="md-button" href="../inbjudan.txt">Ladda ned (.txt)</a></p>',
         '<h2 id="markdown">Som Markdown</h2>',
         f'<pre id="kop-invitation-markdown"><code>{esc(to_markdown(inv))}</code></pre>',
         '<p><button type="button" class="md-button kop-copy" data-kop-copy="kop-invitation-markdown" hidden>'
@@ -184,13 +184,13 @@ def invitation_page(sem: Seminar, inv: Invitation) -> str:
         '<h2 id="html">Som HTML</h2>',
         f'<pre id="kop-invitation-html"><code>{esc(to_html(inv))}</code></pre>',
         '<p><button type="button" class="md-button kop-copy" data-kop-copy="kop-invitation-html" hidden>'
-        'Kopiera HTML</button> <a class="md-button" href="../inbjudan.html" download>Ladda ned (.html)</a></p>',
+        'Kopiera HTML</button> <a class="md-button" href="../inbjudan.html">Ladda ned (.html)</a></p>',
         '<h2 id="qr-kod">QR-kod för affischer</h2>',
         f"<p>QR-koden leder till <code>{esc(inv.page_url)}</code>.</p>",
         '<p><img class="kop-qr" src="../qr.svg" width="200" height="200" alt="QR-kod som leder till seminariets '
         'sida"></p>',
-        '<p><a class="md-button" href="../qr.svg" download>QR-kod som SVG</a> '
-        '<a class="md-button" href="../qr.png" download>QR-kod som PNG</a></p>',
+        '<p><a class="md-button" href="../qr.svg">QR-kod som SVG</a> '
+        '<a class="md-button" href="../qr.png">QR-kod som PNG</a></p>',
         '<p class="kop-copy-status" role="status" aria-live="polite"></p>',
         "</div>",
         "",

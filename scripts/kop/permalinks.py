@@ -92,6 +92,7 @@ def redirect_html(target: str, canonical: str, title: str, text: str) -> str:
         "<!doctype html>\n"
         '<html lang="sv">\n<head>\n<meta charset="utf-8">\n'
         '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<link rel="icon" href="data:,">\n'
         f"<title>{esc(title)} – vidarebefordran</title>\n"
         '<meta name="robots" content="noindex">\n'
         f'<link rel="canonical" href="{esc(canonical)}">\n'

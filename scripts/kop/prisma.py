@@ -97,7 +97,7 @@ def _stage(label: str, top: int, bottom: int) -> str:
         f'<rect class="kop-prisma__stage" x="0" y="{top}" width="{BAR_W}" height="{bottom - top}" rx="4" '
         'fill="#e8eaf6" stroke="#3f51b5"/>'
         f'<text x="{BAR_W / 2 + 5:g}" y="{cy:g}" text-anchor="middle" transform="rotate(-90 {BAR_W / 2:g} {cy:g})" '
-        f'font-weight="700">{html.escape(label)}</text>'
+        f'font-weight="700" font-size="12">{html.escape(label)}</text>'
     )
 
 

@@ -172,6 +172,7 @@ def scan_markdown(text: str, first_line: int, display: str) -> list[Diagnostic]:
 
 def _findings(text: str) -> Iterator[tuple[int, Any, dict[str, object]]]:
     pos = 0
+    last_gt = text.rfind(">")  # once, not per tag: a per-tag search would be quadratic
     while (match := _TAG_OPEN.search(text, pos)) is not None:
         closing, name = match.group(1), match.group(2).lower()
         if closing:
@@ -186,7 +187,7 @@ def _findings(text: str) -> Iterator[tuple[int, Any, dict[str, object]]]:
         elif name == "style":
             yield match.start(), ACTIVE_STYLE, {"what": "Elementet <style>", "reason": "det kan ändra hela sidan"}
         pos = match.end()
-        if text.find(">", pos) < 0:
+        if pos > last_gt:
             continue  # a tag that never ends is text to a browser
         attributes: list[tuple[int, str, str | None]] = []
         pos = _attributes(text, pos, attributes)  # a '<' inside a tag is part of the tag, as in HTML

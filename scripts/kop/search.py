@@ -25,11 +25,16 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .messages import define
 from .model import Overview
-from .schema import evidence_label
+from .schema import evidence_label, vocabularies
+
+if TYPE_CHECKING:  # build.py imports this module; these are for type checkers only
+    from .build import Timings
+    from .pipeline import CheckResult
+    from .project import Project
 
 PAGE_PATH = "sok.md"
 BUNDLE_DIR = "pagefind"
@@ -82,10 +87,9 @@ def _e(value: Any) -> str:
 
 def facet_values(meta: dict[str, Any]) -> dict[str, list[str]]:
     """The filter values of one overview, in the form the index and the URL use."""
-    strengths: list[str] = []
-    for finding in meta.get("findings") or []:
-        if isinstance(finding, dict) and finding.get("strength") and str(finding["strength"]) not in strengths:
-            strengths.append(str(finding["strength"]))
+    present = {str(f["strength"]) for f in meta.get("findings") or [] if isinstance(f, dict) and f.get("strength")}
+    scale = [item["value"] for item in vocabularies()["evidence"]]
+    strengths = [s for s in scale if s in present] + sorted(present - set(scale))  # strongest first
     published = str(meta.get("published") or "")
     return {
         "area": [str(a) for a in meta.get("area") or []],
@@ -143,7 +147,7 @@ def available_facets(published: list[Overview]) -> dict[str, list[tuple[str, int
     for key, counter in counts.items():
         values = sorted(counter, reverse=True) if key == "year" else sorted(counter)
         if key == "strength":
-            scale = ["stark", "medel", "svag"]
+            scale = [item["value"] for item in vocabularies()["evidence"]]
             values = sorted(counter, key=lambda v: (scale.index(v) if v in scale else len(scale), v))
         ordered[key] = [(v, counter[v]) for v in values]
     return ordered
@@ -217,7 +221,7 @@ def run_pagefind(site_dir: Path, timeout: float = 300) -> list[str]:
     return []
 
 
-def index_site(project: Any, site_dir: Path, result: Any, timings: Any) -> bool:
+def index_site(project: Project, site_dir: Path, result: CheckResult, timings: Timings) -> bool:
     """The build hook: index the new site; on failure add a diagnostic and return True (stop)."""
     import time
 

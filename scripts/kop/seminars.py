@@ -400,10 +400,10 @@ def seminar_page(sem: Seminar, overviews: Mapping[str, Overview], head: Mapping[
     parts += [
         '<h2 id="kalender-och-inbjudan">Kalender och inbjudan</h2>',
         '<ul class="kop-seminar-files">',
-        '<li><a href="seminarium.ics" download>Lägg till i kalendern (.ics)</a></li>',
+        '<li><a href="seminarium.ics">Lägg till i kalendern (.ics)</a></li>',
         '<li><a href="inbjudan/">Färdig inbjudan att skicka (text, Markdown och HTML)</a></li>',
-        '<li>QR-kod till den här sidan för affischer: <a href="qr.svg" download>SVG</a>, '
-        '<a href="qr.png" download>PNG</a></li>',
+        '<li>QR-kod till den här sidan för affischer: <a href="qr.svg">SVG</a>, '
+        '<a href="qr.png">PNG</a></li>',
         "</ul>",
         '<p><img class="kop-qr" src="qr.svg" width="160" height="160" '
         'alt="QR-kod som leder till seminariets sida"></p>',

@@ -57,9 +57,11 @@ def serve(project: Project, addr: str) -> int:
             path = Path(str(getattr(event, "dest_path", "") or event.src_path))
             if path.name.startswith(".") or path.suffix in {".swp", ".tmp"}:
                 return
-            sources = (project.overviews_dir.resolve(), project.docs_dir.resolve())
+            sources = (project.overviews_dir.resolve(), project.docs_dir.resolve(),
+                       (project.root / "seminars").resolve())
             resolved = path.resolve()
-            if resolved == project.bib_path.resolve() or any(resolved.is_relative_to(s) for s in sources):
+            files = (project.bib_path.resolve(), (project.root / "published-urls.txt").resolve())
+            if resolved in files or any(resolved.is_relative_to(s) for s in sources):
                 pending.set()
 
     def worker() -> None:
@@ -74,10 +76,10 @@ def serve(project: Project, addr: str) -> int:
 
     observer = Observer()
     source_handler = Handler()
-    for watched in (project.overviews_dir, project.docs_dir):
+    for watched in (project.overviews_dir, project.docs_dir, project.root / "seminars"):
         if watched.is_dir():
             observer.schedule(source_handler, str(watched), recursive=True)
-    observer.schedule(source_handler, str(project.root), recursive=False)  # references.bib
+    observer.schedule(source_handler, str(project.root), recursive=False)  # references.bib, published-urls.txt
     observer.start()
     threading.Thread(target=worker, daemon=True).start()
     os.chdir(project.root)

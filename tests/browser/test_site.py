@@ -89,7 +89,8 @@ def test_results_show_title_summary_and_area(page, site_url):
     page.goto(f"{site_url}sok/?q=tillit")
     wait_for_search(page)
     first = page.locator("#kop-search-results li.kop-result").first
-    assert first.locator(".kop-result__title").inner_text() == "Samverkansmodeller inom arbetslivsinriktad rehabilitering"
+    title = first.locator(".kop-result__title").inner_text()
+    assert title == "Samverkansmodeller inom arbetslivsinriktad rehabilitering"
     assert "demonstrationsexempel" in first.locator(".kop-result__summary").inner_text()
     assert "Område: arbetslivsinriktad rehabilitering, samverkan och organisering" in first.locator(
         ".kop-result__meta").inner_text()
@@ -334,3 +335,26 @@ def test_search_payload_for_one_query_on_a_phone_stays_small(chromium_browser, s
     total = sum(sizes.values())
     assert any(u.endswith(".pf_index") for u in sizes) and any(u.endswith(".pf_fragment") for u in sizes)
     assert 10_000 < total < 400_000, sizes
+
+
+def test_print_stylesheet_for_a4_hides_navigation_keeps_references_and_shows_links(page, site_url):
+    page.goto(f"{site_url}oversikter/{OVERVIEW_PRISMA}/")
+    page.emulate_media(media="print")
+    for chrome in (".md-header", ".md-sidebar--primary", ".md-footer"):
+        assert page.locator(chrome).is_hidden(), chrome
+    assert page.locator(".kop-references").is_visible()
+    assert page.locator("svg.kop-prisma__svg").is_visible()
+    shown = page.evaluate(
+        "() => getComputedStyle(document.querySelector('.kop-reflist a[href^=\"https://doi.org\"]'), '::after').content"
+    )
+    assert shown == "none"  # the link text is the address already
+    pdf = page.pdf(format="A4", print_background=False)
+    assert pdf.startswith(b"%PDF")
+    ARTIFACTS.parent.mkdir(parents=True, exist_ok=True)
+    (ARTIFACTS.parent / "oversikt-utskrift-a4.pdf").write_bytes(pdf)
+    save_screenshot(page, "oversikt-utskrift.png")
+    page.goto(f"{site_url}tillganglighet/")  # a link in running text prints its address
+    shown = page.evaluate(
+        "() => getComputedStyle(document.querySelector('a[href*=\"digg.se/tdosanmalan\"]'), '::after').content"
+    )
+    assert "https://www.digg.se/tdosanmalan" in shown

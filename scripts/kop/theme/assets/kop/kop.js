@@ -163,6 +163,7 @@
       if (url !== location.pathname + location.search) history.replaceState(null, "", url);
       if (!s.query && !Object.keys(s.filters).length) {
         list.textContent = "";
+        more.hidden = true;
         status.textContent = "Skriv ett sökord eller välj ett filter.";
         return;
       }
@@ -170,16 +171,43 @@
       pagefind().then(function (pf) {
         return pf.search(s.query || null, { filters: s.filters });
       }).then(function (search) {
-        return Promise.all(search.results.slice(0, 50).map(function (r) { return r.data(); })).then(function (data) {
-          if (mine !== seq) return;
-          list.textContent = "";
-          data.forEach(function (d) { list.appendChild(resultItem(d, 320)); });
-          status.textContent = hits(search.results.length) + (s.query ? " för ”" + s.query + "”" : "") +
-            (Object.keys(s.filters).length ? " med valda filter" : "") + ".";
-        });
+        if (mine !== seq) return;
+        list.textContent = "";
+        status.textContent = hits(search.results.length) + (s.query ? " för ”" + s.query + "”" : "") +
+          (Object.keys(s.filters).length ? " med valda filter" : "") + ".";
+        return showPage(search.results, 0, mine);
       }).catch(function () {
         if (mine !== seq) return;
         status.textContent = "Sökningen kunde inte laddas.";
+      });
+    }
+
+    // Results are fetched PAGE_SIZE at a time: each one is a separate small fragment download.
+    var PAGE_SIZE = 20;
+    var more = el("button", "md-button kop-search-more", "Visa fler träffar");
+    more.type = "button";
+    more.hidden = true;
+    list.parentNode.insertBefore(more, list.nextSibling);
+
+    function showPage(results, start, mine) {
+      var slice = results.slice(start, start + PAGE_SIZE);
+      return Promise.all(slice.map(function (r) { return r.data(); })).then(function (data) {
+        if (mine !== seq) return;
+        var firstNew = null;
+        data.forEach(function (d) {
+          var item = resultItem(d, 320);
+          if (!firstNew) firstNew = item;
+          list.appendChild(item);
+        });
+        var next = start + PAGE_SIZE;
+        more.hidden = next >= results.length;
+        more.onclick = function () {
+          showPage(results, next, mine).then(function (item) {
+            var link = item && item.querySelector("a");
+            if (link) link.focus();  // keyboard users continue where the new results start
+          });
+        };
+        return firstNew;
       });
     }
 

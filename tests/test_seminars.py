@@ -1,0 +1,184 @@
+"""Seminars: validation at path:line:column, the pages, and the iCalendar files (parsed with icalendar)."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+from bs4 import BeautifulSoup
+from icalendar import Calendar
+
+from kop.pipeline import check
+from kop.project import load_project
+from kop.report import format_text
+from tests.conftest import FIXTURES, REPO
+from tests.linksite import (
+    link_site_fixture,  # noqa: F401  (session fixture)
+    overview_texts,
+)
+
+INVALID = FIXTURES / "seminars" / "invalid"
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+
+
+def seminar_messages(make_project, name: str) -> list[str]:
+    root = make_project(overview_texts())
+    (root / "seminars").mkdir()
+    shutil.copy(INVALID / name, root / "seminars" / name)
+    result = check(load_project(root))
+    return [format_text(d).split("\n")[0] for d in result.diagnostics if d.path.startswith("seminars/")]
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("anmalan-efter-seminariet.md", [
+        "seminars/anmalan-efter-seminariet.md:11:3: fel: Sista anmälningsdag (2027-03-11) är efter seminariet "
+        "(2027-03-10). [KOP501]"]),
+    ("okant-id.md", [
+        "seminars/okant-id.md:12:5: fel: Översikten 'kop-2024-011' finns inte. Menade du 'kop-2024-001'? [KOP502]"]),
+    ("slut-fore-start.md", [
+        "seminars/slut-fore-start.md:5:1: fel: Seminariet slutar (12:00) innan det börjar (13:00). [KOP503]"]),
+    ("tid-utan-citattecken.md", [
+        "seminars/tid-utan-citattecken.md:4:1: fel: Tiden i 'start' måste stå inom citattecken. [KOP504]"]),
+    ("ingen-plats.md", [
+        "seminars/ingen-plats.md:1:1: fel: Det obligatoriska fältet 'description' saknas. [KOP110]",
+        "seminars/ingen-plats.md:1:1: fel: Seminariet har varken plats ('place') eller digital länk ('online'). "
+        "[KOP507]",
+        "seminars/ingen-plats.md:8:1: fel: Okänt fält 'descripton'. Menade du 'description'? [KOP111]"]),
+])
+def test_each_seminar_rule_points_at_the_exact_line(make_project, name, expected):
+    assert sorted(seminar_messages(make_project, name)) == sorted(expected)
+
+
+def test_unquoted_time_hint_shows_the_time_it_meant(make_project):
+    root = make_project(overview_texts())
+    (root / "seminars").mkdir()
+    shutil.copy(INVALID / "tid-utan-citattecken.md", root / "seminars" / "x.md")
+    diag = next(d for d in check(load_project(root)).diagnostics if d.code == "KOP504")
+    assert 'start: "11:30"' in diag.hint
+
+
+def test_seminar_referring_to_a_draft_is_an_error(make_project):
+    root = make_project(overview_texts())
+    (root / "seminars").mkdir()
+    text = (INVALID / "okant-id.md").read_text(encoding="utf-8").replace("kop-2024-011", "kop-2024-005")
+    (root / "seminars" / "utkast.md").write_text(text, encoding="utf-8")
+    codes = [d.code for d in check(load_project(root)).diagnostics if d.path.startswith("seminars/")]
+    assert codes == ["KOP506"]
+
+
+def test_the_demonstration_seminar_is_valid_and_marked_as_an_example():
+    result = check(load_project(REPO))
+    (sem,) = [s for s in result.seminars if s.slug == "samverkan-i-valfarden-exempel"]
+    assert not [d for d in result.diagnostics if d.path.startswith("seminars/")]
+    assert sem.meta["example"] is True
+    assert sem.meta["series"] == "Det socialt hållbara välfärdssamhället"
+    assert "exempel" in sem.meta["description"]
+    assert sem.day > datetime(2026, 11, 23).date()
+    assert sem.overview_ids == ["kop-2024-001", "kop-2024-002", "kop-2024-003"]
+
+
+@pytest.mark.slow
+def test_index_splits_upcoming_and_past_by_build_date(link_site):
+    page = BeautifulSoup((link_site / "site" / "seminarier" / "index.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    lists = page.select(".kop-seminars ul.kop-seminar-list")
+    upcoming, past = ([a.get_text() for a in ul.select("a")] for ul in lists)
+    assert upcoming == ["Testseminarium om samverkan"]
+    assert past == ["Ett tidigare testseminarium"]
+
+
+@pytest.mark.slow
+def test_seminar_page_and_overview_page_link_each_other(link_site):
+    site = link_site / "site"
+    page = BeautifulSoup((site / "seminarier" / "kommande-seminarium" / "index.html").read_text(encoding="utf-8"),
+                         "html.parser")
+    text = page.select_one(".kop-seminar").get_text(" ", strip=True)
+    assert "fredag 24 september 2027, kl. 11:30–13:00 (mingel från kl. 11:00)" in text
+    assert "Testlokalen, Testgatan 1, Borås" in text
+    assert "Senast fredag 17 september 2027" in text
+    folder = site / "seminarier" / "kommande-seminarium"
+    for link in page.select(".kop-seminar a[href]"):
+        href = link["href"]
+        if href.startswith(("http", "mailto:")):
+            continue
+        target = (folder / href).resolve()
+        assert (target / "index.html").is_file() or target.is_file(), href
+    overview = BeautifulSoup((site / "oversikter" / "testoversikt" / "index.html").read_text(encoding="utf-8"),
+                             "html.parser")
+    section = overview.select_one(".kop-overview-seminars")
+    assert [a.get_text() for a in section.select("a")] == ["Testseminarium om samverkan",
+                                                             "Ett tidigare testseminarium"]
+    assert "Kommande" in section.get_text() and "Tidigare" in section.get_text()
+
+
+def _lines_ok(data: bytes) -> None:
+    """RFC 5545 3.1: CRLF line ends, lines at most 75 octets."""
+    assert data.endswith(b"\r\n")
+    for line in data.split(b"\r\n")[:-1]:
+        assert len(line) <= 75, line
+
+
+@pytest.mark.slow
+def test_seminar_ics_parses_with_the_right_time_zone_and_stable_uid(link_site):
+    site = link_site / "site"
+    data = (site / "seminarier" / "kommande-seminarium" / "seminarium.ics").read_bytes()
+    _lines_ok(data)
+    cal = Calendar.from_ical(data)
+    assert cal["VERSION"] == "2.0" and str(cal["PRODID"])
+    (tz,) = cal.walk("VTIMEZONE")
+    assert str(tz["TZID"]) == "Europe/Stockholm"
+    (event,) = cal.walk("VEVENT")
+    start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+    assert start == datetime(2027, 9, 24, 11, 30, tzinfo=STOCKHOLM)
+    assert start.utcoffset().total_seconds() == 2 * 3600  # summer time in September
+    assert end == datetime(2027, 9, 24, 13, 0, tzinfo=STOCKHOLM)
+    assert event["DTSTART"].params["TZID"] == "Europe/Stockholm"
+    assert str(event["UID"]) == "seminarium-kommande-seminarium@kop.example.org"
+    assert event.decoded("DTSTAMP") == datetime(2026, 11, 1, tzinfo=UTC)  # from 'updated', not the clock
+    assert str(event["SUMMARY"]) == "Testseminarium om samverkan"
+    assert str(event["LOCATION"]) == "Testlokalen, Testgatan 1, Borås"
+    assert "https://kop.example.org/k/kop-2024-001/" in str(event["DESCRIPTION"])
+    assert str(event["URL"]) == "https://kop.example.org/seminarier/kommande-seminarium/"
+
+
+@pytest.mark.slow
+def test_calendar_feed_has_every_seminar_with_the_same_uids(link_site):
+    site = link_site / "site"
+    data = (site / "seminarier" / "kalender.ics").read_bytes()
+    _lines_ok(data)
+    cal = Calendar.from_ical(data)
+    events = cal.walk("VEVENT")
+    assert [str(e["UID"]) for e in events] == ["seminarium-tidigare-seminarium@kop.example.org",
+                                               "seminarium-kommande-seminarium@kop.example.org"]
+    winter = events[0].decoded("DTSTART")
+    assert winter == datetime(2025, 1, 15, 9, 0, tzinfo=STOCKHOLM)
+    assert winter.utcoffset().total_seconds() == 3600  # standard time in January
+    # no 'updated': DTSTAMP falls back to the start time, still from the content
+    assert events[0].decoded("DTSTAMP") == datetime(2025, 1, 15, 8, 0, tzinfo=UTC)
+    (tz,) = cal.walk("VTIMEZONE")
+    assert str(tz["TZID"]) == "Europe/Stockholm"
+
+
+def test_seminar_pages_need_no_seminars_folder(make_project, tmp_path: Path):
+    """A content tree without seminars/ still gets an (empty) Seminarier page for the nav."""
+    from kop import extras
+
+    root = make_project(overview_texts())
+    result = check(load_project(root))
+    files = extras.prepare(result).seminar_files()
+    assert "Inga seminarier är inplanerade just nu." in files["seminarier/index.md"]
+    assert Calendar.from_ical(files["seminarier/kalender.ics"]).walk("VEVENT") == []
+
+
+def test_bad_file_name_and_late_gathering(make_project):
+    root = make_project(overview_texts())
+    (root / "seminars").mkdir()
+    text = (INVALID / "slut-fore-start.md").read_text(encoding="utf-8").replace('start: "13:00"', 'start: "10:00"')
+    text = text.replace('end: "12:00"', 'end: "12:00"\ngathering: "10:30"')
+    (root / "seminars" / "Mitt Seminarium.md").write_text(text, encoding="utf-8")
+    diags = [d for d in check(load_project(root)).diagnostics if d.path.startswith("seminars/")]
+    assert [(d.code, d.line) for d in diags] == [("KOP505", 1), ("KOP508", 6)]
+    assert "Döp om filen till 'slutar-innan-det-borjar.md'" in diags[0].hint
