@@ -47,20 +47,12 @@ def two_builds(tmp_path_factory) -> tuple[Path, Path]:
 
 def test_every_file_is_byte_identical(two_builds):
     a, b = (files(root / "site") for root in two_builds)
-    a_own, b_own = ({k: v for k, v in x.items() if not k.startswith("pagefind/")} for x in (a, b))
-    assert a_own.keys() == b_own.keys()
-    differing = sorted(name for name in a_own if a_own[name] != b_own[name])
+    assert a.keys() == b.keys()
+    differing = sorted(name for name in a if a[name] != b[name])
     assert not differing, differing
-    assert len(a_own) > 20
-
-
-@pytest.mark.xfail(strict=True, reason="Pagefind 1.5 names and fills its filter/index chunks differently from run to "
-                   "run (reported to the lead; the Pagefind step belongs to another issue)")
-def test_pagefind_output_is_byte_identical(two_builds):
-    a, b = (files(root / "site") for root in two_builds)
-    pf_a = {k: v for k, v in a.items() if k.startswith("pagefind/")}
-    pf_b = {k: v for k, v in b.items() if k.startswith("pagefind/")}
-    assert pf_a and pf_a == pf_b
+    assert len(a) > 20
+    # the search index is included: kop.pagefind_stable canonicalises Pagefind's hash-map order
+    assert any(name.startswith("pagefind/filter/") for name in a)
 
 
 def test_sitemap_dates_and_gzip_header_follow_source_date_epoch(two_builds):

@@ -177,7 +177,7 @@ def render_header(ov: Overview, base: str = "../../", *, today: date | None = No
         '<header class="kop-header" markdown="0">',
         f'<p class="kop-kicker"><span class="kop-id">{esc(meta.get("id"))}</span> '
         f'<span class="kop-status kop-status--{esc(status)}">{esc(STATUS_LABELS.get(status, status))}</span></p>',
-        f'<h1>{esc(meta.get("title", ov.slug))}</h1>',
+        f'<h1 data-pagefind-meta="title">{esc(meta.get("title", ov.slug))}</h1>',
     ]
     if meta.get("example"):
         parts.append(

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .messages import define
+from .pagefind_stable import stabilise
 from .model import Overview
 from .schema import evidence_label, vocabularies
 
@@ -44,8 +45,7 @@ INDEX_GLOB = "{oversikter/*/index.html,om-kop/index.html,tillganglighet/index.ht
 # Inside a page only the article is indexed, without permalinks, reference lists, the
 # PRISMA drawing (its numbers are in the text alternative) or navigation.
 ROOT_SELECTOR = "article.md-content__inner"
-EXCLUDE_SELECTORS = (".headerlink", ".kop-references", ".kop-prisma", ".md-source-file", ".kop-cite-box",
-                     ".kop-search-data-ignore")
+EXCLUDE_SELECTORS = (".headerlink", ".kop-references", ".kop-prisma", ".md-source-file", ".kop-cite-box")
 KEYWORD_WEIGHT = 5  # Pagefind weights run 0–10; headings are 7 and body text 1.
 
 STATUS_LABELS = {
@@ -123,7 +123,6 @@ def index_markup(meta: dict[str, Any]) -> str:
         '<div class="kop-search-data" hidden>'
         f"{filters}"
         f'<span data-pagefind-meta="area">{_e(areas)}</span>'
-        f'<span data-pagefind-meta="kind">Kunskapsöversikt</span>'
         f"{weighted}"
         "</div>"
     )
@@ -218,6 +217,10 @@ def run_pagefind(site_dir: Path, timeout: float = 300) -> list[str]:
         return [(proc.stderr or proc.stdout or f"avslutningskod {proc.returncode}").strip()]
     if not (site_dir / BUNDLE_DIR / "pagefind.js").is_file():
         return ["Pagefind skapade ingen pagefind.js"]
+    try:
+        stabilise(site_dir / BUNDLE_DIR)  # byte-identical output for reproducible builds
+    except (OSError, ValueError, KeyError) as exc:
+        return [f"Pagefinds index kunde inte göras stabilt: {exc}"]
     return []
 
 

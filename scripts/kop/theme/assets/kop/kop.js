@@ -173,9 +173,11 @@
       }).then(function (search) {
         if (mine !== seq) return;
         list.textContent = "";
-        status.textContent = hits(search.results.length) + (s.query ? " för ”" + s.query + "”" : "") +
-          (Object.keys(s.filters).length ? " med valda filter" : "") + ".";
-        return showPage(search.results, 0, mine);
+        return showPage(search.results, 0, mine).then(function () {
+          if (mine !== seq) return;  // announce only when the results are on the page
+          status.textContent = hits(search.results.length) + (s.query ? " för ”" + s.query + "”" : "") +
+            (Object.keys(s.filters).length ? " med valda filter" : "") + ".";
+        });
       }).catch(function () {
         if (mine !== seq) return;
         status.textContent = "Sökningen kunde inte laddas.";
