@@ -19,7 +19,8 @@ def make_bundle(root: Path, order: list[int]) -> Path:
     write(root / "filter" / "sv_aaaaaaa.pf_filter", ["strength", [values[i] for i in order]])
     write(root / "filter" / "sv_bbbbbbb.pf_filter", ["year", [["2024", [1, 2]]]])
     filters = [["strength", "sv_aaaaaaa"], ["year", "sv_bbbbbbb"]]
-    write(root / "pagefind.sv_0123456789.pf_meta", ["1.5.2", [["sv_x", 1]], [], filters[:: 1 if order[0] == 0 else -1], []])
+    listed = filters if order[0] == 0 else filters[::-1]
+    write(root / "pagefind.sv_0123456789.pf_meta", ["1.5.2", [["sv_x", 1]], [], listed, []])
     (root / "pagefind-entry.json").write_text(
         '{"version":"1.5.2","languages":{"sv":{"hash":"sv_0123456789","wasm":"sv","page_count":3}}}', encoding="utf-8")
     return root
