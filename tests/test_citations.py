@@ -747,5 +747,6 @@ def test_a_flood_of_one_unknown_key_is_summarised():
     codes = [d.code for d in diags]
     assert codes.count("KOP301") == MAX_REPORTS_PER_KEY
     (summary,) = [d for d in diags if d.code == "KOP303"]
-    assert summary.message == f"Den okända referensnyckeln '@saknas' används {500 - MAX_REPORTS_PER_KEY} gånger till i filen."
+    more = 500 - MAX_REPORTS_PER_KEY
+    assert summary.message == f"Den okända referensnyckeln '@saknas' används {more} gånger till i filen."
     assert summary.line == 5

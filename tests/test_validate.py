@@ -20,7 +20,9 @@ FIXTURES = Path(__file__).parent / "fixtures"
 EXPECTED: dict[str, list[tuple[str, int, int, str]]] = {
     "kop101-latin1": [("KOP101", 3, 12, "Filen är inte sparad som UTF-8 (ogiltig byte på rad 3).")],
     "kop103-no-front-matter": [("KOP103", 1, 1, "Filen börjar inte med front matter (en rad med bara ---).")],
-    "kop104-unclosed-front-matter": [("KOP104", 4, 1, "Front matter avslutas aldrig: raden '---' efter fälten saknas.")],
+    "kop104-unclosed-front-matter": [
+        ("KOP104", 4, 1, "Front matter avslutas aldrig: raden '---' efter fälten saknas.")
+    ],
     "kop105-tab": [("KOP105", 11, 1, "Fel i YAML-syntaxen: tabbtecken används som indrag.")],
     "kop105-unclosed-quote": [
         ("KOP105", 23, 12, "Fel i YAML-syntaxen: ett citattecken öppnas här men stängs aldrig på samma rad.")
@@ -47,7 +49,9 @@ EXPECTED: dict[str, list[tuple[str, int, int, str]]] = {
     "kop123-updated-before-published": [
         ("KOP123", 24, 1, "'updated' (2024-01-01) är tidigare än 'published' (2024-03-15).")
     ],
-    "kop124-unknown-related": [("KOP124", 49, 5, "Den relaterade översikten 'kop-2024-999' finns inte. Menade du 'kop-2024-001'?")],
+    "kop124-unknown-related": [
+        ("KOP124", 49, 5, "Den relaterade översikten 'kop-2024-999' finns inte. Menade du 'kop-2024-001'?")
+    ],
     "kop125-unknown-article": [
         ("KOP125", 48, 1, "Artikeln 'danermark1999samverka' finns inte i references.bib. "
                           "Menade du 'danermark1999samverkan'?")

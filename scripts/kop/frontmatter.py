@@ -112,7 +112,8 @@ def read_text(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> SourceFi
     try:
         data = path.read_bytes()
     except OSError as exc:
-        return SourceFile(display, "", [YAML_SYNTAX.at(display, 1, 1, problem=f"filen kan inte läsas ({exc.strerror})")])
+        problem = f"filen kan inte läsas ({exc.strerror})"
+        return SourceFile(display, "", [YAML_SYNTAX.at(display, 1, 1, problem=problem)])
     return decode_text(data, display, limit)
 
 
@@ -202,7 +203,8 @@ def split_front_matter(src: SourceFile) -> FrontMatter:
     body_line = end + 2
     if len(yaml_text.encode("utf-8")) > MAX_FRONT_MATTER_BYTES:
         size = len(yaml_text.encode("utf-8"))
-        return FrontMatter({}, body, body_line, {}, [TOO_LARGE.at(display, 2, 1, size=size, limit=MAX_FRONT_MATTER_BYTES)])
+        diag = TOO_LARGE.at(display, 2, 1, size=size, limit=MAX_FRONT_MATTER_BYTES)
+        return FrontMatter({}, body, body_line, {}, [diag])
     meta, positions, diags = parse_yaml(yaml_text, display, line_offset=1)
     if not isinstance(meta, dict):
         if not diags:
@@ -366,14 +368,18 @@ class _Walker:
 
 
 _YAML_PROBLEMS = {
-    "found unexpected end of stream": "texten tar slut mitt i ett värde (ett citattecken eller en klammer stängs aldrig)",
+    "found unexpected end of stream": (
+        "texten tar slut mitt i ett värde (ett citattecken eller en klammer stängs aldrig)"
+    ),
     "found character '\\t' that cannot start any token": "tabbtecken är inte tillåtna som indrag",
     "mapping values are not allowed here": "ett kolon står där det inte får stå (sätt texten inom citattecken)",
     "could not find expected ':'": "ett kolon saknas efter fältnamnet",
     "found undefined alias": "ett alias (*) pekar på ett ankare som inte finns",
     "expected <block end>, but found '-'": "ett listelement (-) har fel indrag",
     "found unexpected ':'": "ett kolon står där det inte får stå (sätt texten inom citattecken)",
-    "found character that cannot start any token": "ett tecken som inte får inleda ett värde (sätt texten inom citattecken)",
+    "found character that cannot start any token": (
+        "ett tecken som inte får inleda ett värde (sätt texten inom citattecken)"
+    ),
 }
 
 

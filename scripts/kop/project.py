@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -106,12 +106,12 @@ def today() -> date:
     value = os.environ.get("KOP_TODAY")
     if value:
         return date.fromisoformat(value)
-    return datetime.now(timezone.utc).date()
+    return datetime.now(UTC).date()
 
 
 def build_time() -> datetime:
     """The build's timestamp: ``SOURCE_DATE_EPOCH`` when set, so builds are reproducible."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch and epoch.isdigit():
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
-    return datetime.now(timezone.utc).replace(microsecond=0)
+        return datetime.fromtimestamp(int(epoch), tz=UTC)
+    return datetime.now(UTC).replace(microsecond=0)

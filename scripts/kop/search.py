@@ -28,8 +28,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .messages import define
-from .pagefind_stable import stabilise
 from .model import Overview
+from .pagefind_stable import stabilise
 from .schema import evidence_label, vocabularies
 
 if TYPE_CHECKING:  # build.py imports this module; these are for type checkers only

@@ -328,10 +328,10 @@ def rule_diagnostics(ov: Overview, display: str, today: date, bib_keys: Collecti
 
     for i, author in enumerate(meta.get("authors") or []):
         orcid = author.get("orcid") if isinstance(author, dict) else None
-        if isinstance(orcid, str) and re.fullmatch(r"[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]", orcid):
-            if not orcid_checksum_ok(orcid):
-                line, col = ov.pos("authors", i, "orcid")
-                out.append(BAD_ORCID.at(display, line, col, value=orcid))
+        well_formed = isinstance(orcid, str) and re.fullmatch(r"[0-9]{4}-[0-9]{4}-[0-9]{4}-[0-9]{3}[0-9X]", orcid)
+        if well_formed and not orcid_checksum_ok(orcid):
+            line, col = ov.pos("authors", i, "orcid")
+            out.append(BAD_ORCID.at(display, line, col, value=orcid))
 
     summary = meta.get("summary")
     limit = resolved_schema()["properties"]["summary"].get("x-kop-max-words", 200)
@@ -371,20 +371,25 @@ def _prisma(ov: Overview, display: str) -> list[Diagnostic]:
         return []
     problems: list[str] = []
     ident, dup, scr = p.get("identified"), p.get("duplicates_removed"), p.get("screened")
-    scr_ex, ft, ft_ex, inc = p.get("screened_excluded"), p.get("full_text_assessed"), p.get("full_text_excluded"), p.get("included")
+    scr_ex, ft = p.get("screened_excluded"), p.get("full_text_assessed")
+    ft_ex, inc = p.get("full_text_excluded"), p.get("included")
     if ident is not None and scr is not None:
         if dup is not None and ident - dup != scr:
-            problems.append(f"identifierade ({ident}) minus dubbletter ({dup}) är {ident - dup}, men granskade är {scr}")
+            problems.append(
+                f"identifierade ({ident}) minus dubbletter ({dup}) är {ident - dup}, men granskade är {scr}")
         elif dup is None and scr > ident:
             problems.append(f"granskade ({scr}) är fler än identifierade ({ident})")
     if scr is not None and ft is not None:
         if scr_ex is not None and scr - scr_ex != ft:
-            problems.append(f"granskade ({scr}) minus exkluderade ({scr_ex}) är {scr - scr_ex}, men bedömda i fulltext är {ft}")
+            problems.append(
+                f"granskade ({scr}) minus exkluderade ({scr_ex}) är {scr - scr_ex}, men bedömda i fulltext är {ft}")
         elif ft > scr:
             problems.append(f"bedömda i fulltext ({ft}) är fler än granskade ({scr})")
     if ft is not None and inc is not None:
         if ft_ex is not None and ft - ft_ex != inc:
-            problems.append(f"bedömda i fulltext ({ft}) minus exkluderade i fulltext ({ft_ex}) är {ft - ft_ex}, men inkluderade är {inc}")
+            problems.append(
+                f"bedömda i fulltext ({ft}) minus exkluderade i fulltext ({ft_ex}) är {ft - ft_ex}, "
+                f"men inkluderade är {inc}")
         elif inc > ft:
             problems.append(f"inkluderade ({inc}) är fler än bedömda i fulltext ({ft})")
     line, col = ov.pos("prisma")
@@ -424,5 +429,6 @@ def cross_diagnostics(overviews: list[Overview], displays: dict[str, str], today
             if rid == ov.meta.get("id"):
                 out.append(SELF_RELATED.at(displays[ov.slug], line, col, id=rid))
             elif rid not in first:
-                out.append(UNKNOWN_RELATED.at(displays[ov.slug], line, col, id=rid, suggestion=did_you_mean(rid, first)))
+                suggestion = did_you_mean(rid, first)
+                out.append(UNKNOWN_RELATED.at(displays[ov.slug], line, col, id=rid, suggestion=suggestion))
     return out
