@@ -36,9 +36,9 @@ def test_self_references_are_formatted_in_one_pandoc_run_without_year_suffixes(m
     runs: list[int] = []
     real = formatting._run_pandoc
 
-    def counting(items_json: str, clusters: list[str]) -> str:
+    def counting(items_json: str, clusters: list[str], *rest) -> str:
         runs.append(1)
-        return real(items_json, clusters)
+        return real(items_json, clusters, *rest)
 
     monkeypatch.setattr(formatting, "_run_pandoc", counting)
     ovs = [_ov("kop-2024-001", "Första", ["Anna Andersson"]), _ov("kop-2024-002", "Andra", ["Bo Berg"]),

@@ -2,10 +2,7 @@
 
 from __future__ import annotations
 
-import functools
-import http.server
 import re
-import threading
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
@@ -122,28 +119,13 @@ def test_withdrawn_needs_a_reason(make_project):
     assert any(d.code == "KOP110" and "'withdrawn.reason'" in d.message for d in result.diagnostics)
 
 
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
 AXE = REPO / "node_modules" / "axe-core" / "axe.min.js"
 
 
 @pytest.fixture(scope="module")
-def served(link_site):
-    """(base URL, browser): the link site on 127.0.0.1 and Debian's Chromium, for this module."""
-    from playwright.sync_api import sync_playwright
-
-    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(link_site / "site"))
-    handler.log_message = lambda *a, **k: None  # type: ignore[method-assign]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        with sync_playwright() as pw:
-            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-            yield f"http://127.0.0.1:{server.server_address[1]}", browser
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
+def served(link_site, serve_dir, chromium_browser):
+    """(base URL, browser): the link site on 127.0.0.1 and the session's Chromium."""
+    return serve_dir(link_site / "site").rstrip("/"), chromium_browser
 
 
 @pytest.mark.browser

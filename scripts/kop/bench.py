@@ -24,6 +24,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .browser import CHROMIUM_ARGS, chromium_path
 from .corpus import SCALES, generate
 
 # Runs one command as a child and prints its wall time and resource usage as JSON. Being a
@@ -89,9 +90,7 @@ _SEARCH_PROBE = textwrap.dedent("""
     base = f"http://127.0.0.1:{server.server_address[1]}/"
     fetched = {}
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
-                                     args=["--headless", "--no-sandbox", "--disable-gpu",
-                                           "--disable-background-networking"])
+        browser = pw.chromium.launch(executable_path=sys.argv[3], args=json.loads(sys.argv[4]))
         page = browser.new_page()
         def on_response(resp):
             if "/pagefind/" in resp.url and resp.url not in fetched:
@@ -184,7 +183,8 @@ def search_payload(site: Path) -> str:
     if not (site / "pagefind" / "pagefind.js").is_file():
         return "–"
     try:
-        out = subprocess.run([sys.executable, "-c", _SEARCH_PROBE, str(site), QUERY], capture_output=True,
+        probe = [sys.executable, "-c", _SEARCH_PROBE, str(site), QUERY, str(chromium_path()), json.dumps(CHROMIUM_ARGS)]
+        out = subprocess.run(probe, capture_output=True,
                              text=True, timeout=300, check=True)
         data = json.loads(out.stdout)
     except (subprocess.SubprocessError, ValueError, OSError) as exc:

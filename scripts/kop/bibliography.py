@@ -217,7 +217,7 @@ TOO_MANY = define(
     "KOP217",
     "Referensfilen har {count} poster, fler än gränsen {limit}; posterna från och med den här raden läses inte.",
     "Ta bort poster som ingen översikt citerar (se varningarna KOP210).",
-    explanation="references.bib får ha högst 50 000 poster, så att kontrollen och bygget håller sig inom rimlig "
+    explanation="references.bib får ha högst 50 000 poster. Gränsen håller kontrollen och bygget inom rimlig "
     "tid och minnesåtgång.",
 )
 

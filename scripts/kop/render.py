@@ -9,12 +9,11 @@ by the formatted, linked HTML from :mod:`kop.formatting`.
 from __future__ import annotations
 
 import html
+import json
 import re
 from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
-
-import yaml
 
 from .formatting import Formatted, anchor, cluster_signature
 from .model import Citation, CitationItem, Overview
@@ -100,7 +99,20 @@ def _page_front_matter(ov: Overview, kop: Mapping[str, Any] | None = None) -> st
     }
     if kop:
         data["kop"] = dict(kop)
-    return "---\n" + yaml.safe_dump(data, allow_unicode=True, sort_keys=True) + "---\n\n"
+    return "---\n" + yaml_json(data) + "\n---\n\n"
+
+
+_NOT_YAML_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def yaml_json(data: Any) -> str:
+    """Serialise front matter as JSON, which YAML reads too, ten times faster than yaml.safe_dump.
+
+    Characters YAML may not contain raw (C1 controls, U+2028/2029 line separators …) are
+    written as ``\\uXXXX`` escapes, which both JSON and YAML double-quoted strings accept.
+    """
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True)
+    return _NOT_YAML_PRINTABLE.sub(lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
 def _people(ov: Overview) -> str:
