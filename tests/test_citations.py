@@ -750,3 +750,14 @@ def test_a_flood_of_one_unknown_key_is_summarised():
     more = 500 - MAX_REPORTS_PER_KEY
     assert summary.message == f"Den okända referensnyckeln '@saknas' används {more} gånger till i filen."
     assert summary.line == 5
+
+
+def test_a_flood_of_malformed_citations_is_summarised():
+    from kop.citations import MAX_MALFORMED_REPORTS
+
+    diags = malformed_citations("[@] " * 300, 3, "x.md")
+    assert [d.code for d in diags].count("KOP302") == MAX_MALFORMED_REPORTS
+    (summary,) = [d for d in diags if d.code == "KOP304"]
+    more = 300 - MAX_MALFORMED_REPORTS
+    assert summary.message == f"Filen har {more} trasiga källhänvisningar till utöver de som visas ovan."
+    assert summary.line == 3

@@ -40,6 +40,7 @@ from .model import Citation, CitationItem, Diagnostic
 
 __all__ = [
     "MALFORMED_CITATION",
+    "MANY_MALFORMED",
     "REPEATED_UNKNOWN_KEY",
     "UNKNOWN_KEY",
     "check_keys",
@@ -67,6 +68,18 @@ REPEATED_UNKNOWN_KEY = define(
     explanation=(
         "När samma okända nyckel används många gånger visas bara de tio första förekomsterna "
         "med rad och kolumn, följt av det här meddelandet med antalet övriga."
+    ),
+)
+
+MAX_MALFORMED_REPORTS = 50
+
+MANY_MALFORMED = define(
+    "KOP304",
+    "Filen har {more} trasiga källhänvisningar till utöver de som visas ovan.",
+    "Rätta de visade felen först; ofta är det samma misstag som upprepas.",
+    explanation=(
+        "När en fil har väldigt många trasiga källhänvisningar visas de femtio första med rad och "
+        "kolumn, följt av det här meddelandet med antalet övriga."
     ),
 )
 
@@ -262,6 +275,13 @@ def malformed_citations(body: str, body_line: int, path: str) -> list[Diagnostic
     scanner = _Scanner(body)
     _, problems = scanner.run()
     diagnostics: list[Diagnostic] = []
+    if len(problems) > MAX_MALFORMED_REPORTS:
+        # keep a flood readable and cheap: the first reports, then one line with the count
+        first_line, _ = _position(scanner.line_starts, problems[0].start, body_line)
+        extra = MANY_MALFORMED.at(path, first_line, 0, more=len(problems) - MAX_MALFORMED_REPORTS)
+        problems = problems[:MAX_MALFORMED_REPORTS]
+    else:
+        extra = None
     for problem in problems:
         line, column = _position(scanner.line_starts, problem.start, body_line)
         diagnostics.append(
@@ -274,6 +294,8 @@ def malformed_citations(body: str, body_line: int, path: str) -> list[Diagnostic
                 advice=problem.advice,
             )
         )
+    if extra is not None:
+        diagnostics.append(extra)
     return diagnostics
 
 

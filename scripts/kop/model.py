@@ -74,8 +74,11 @@ class Reference:
 
 
 @dataclass
-class Overview:
-    """One overview file after loading: its metadata, body and where things are."""
+class SourceDocument:
+    """A Markdown file with YAML front matter: its metadata, body and where things are.
+
+    Overviews and seminars share this shape, so loading and schema validation are shared.
+    """
 
     path: Path
     slug: str
@@ -83,7 +86,6 @@ class Overview:
     body: str
     body_line: int  # 1-based file line where the Markdown body starts
     positions: dict[tuple[Any, ...], tuple[int, int]] = field(default_factory=dict)
-    citations: list[Citation] = field(default_factory=list)
 
     def pos(self, *keys: Any) -> tuple[int, int]:
         """Return the (line, column) of a front-matter key path, or the nearest parent."""
@@ -93,3 +95,10 @@ class Overview:
                 return self.positions[path]
             path = path[:-1]
         return self.positions.get((), (1, 1))
+
+
+@dataclass
+class Overview(SourceDocument):
+    """One overview file after loading, with the citations found in its body."""
+
+    citations: list[Citation] = field(default_factory=list)

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from functools import lru_cache
 from pathlib import Path
@@ -27,7 +27,7 @@ from jsonschema import Draft202012Validator, FormatChecker
 
 from .frontmatter import read_text, split_front_matter
 from .messages import define, did_you_mean
-from .model import Diagnostic, Overview
+from .model import Diagnostic, Overview, SourceDocument
 from .render import esc
 from .slugs import is_slug, slugify
 from .validate import schema_diagnostics
@@ -95,24 +95,8 @@ GATHERING_AFTER_START = define(
 
 
 @dataclass
-class Seminar:
+class Seminar(SourceDocument):
     """One seminar file after loading (same shape as an overview, so validation is shared)."""
-
-    path: Path
-    slug: str
-    meta: dict[str, Any]
-    body: str
-    body_line: int
-    positions: dict[tuple[Any, ...], tuple[int, int]] = field(default_factory=dict)
-
-    def pos(self, *keys: Any) -> tuple[int, int]:
-        """Return the (line, column) of a front-matter key path, or the nearest parent."""
-        path = tuple(keys)
-        while path:
-            if path in self.positions:
-                return self.positions[path]
-            path = path[:-1]
-        return self.positions.get((), (1, 1))
 
     @property
     def day(self) -> date:
