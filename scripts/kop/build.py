@@ -144,9 +144,13 @@ def build(project: Project, strict: bool = True, timings: Timings | None = None)
 def _build(project: Project, strict: bool, timings: Timings | None) -> CheckResult:
     """The whole build; on any error the previous ``site/`` is left as it was."""
     timings = timings or Timings()
-    result, formatted = prepare(project, timings)
+    full, formatted = prepare(project, timings)
     if formatted is None:
-        return result
+        return full
+    # The pages are on disk now. Keep only the diagnostics, so the parsed overviews, the
+    # bibliography and the formatted references are freed before MkDocs loads every page.
+    result = CheckResult(project, diagnostics=full.diagnostics, displays=full.displays)
+    del full, formatted
     t = time.perf_counter()
     tmp_parent = Path(tempfile.mkdtemp(prefix=".site-new-", dir=project.root))
     try:
