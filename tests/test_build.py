@@ -130,3 +130,11 @@ def test_cli_usage_error_exits_2(capsys):
     with pytest.raises(SystemExit) as exc:
         main(["finns-inte"])
     assert exc.value.code == 2
+
+
+def test_missing_site_config_is_a_swedish_error(tmp_path, capsys):
+    (tmp_path / "overviews").mkdir()
+    assert main(["build", "--root", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "mkdocs.yml:1: fel: Webbplatsens inställningsfil mkdocs.yml saknas" in err
+    assert "[KOP903]" in err

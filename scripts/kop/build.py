@@ -40,6 +40,14 @@ CITEPROC_FAILED = define(
     "ovanlig post i references.bib.",
 )
 
+NO_SITE_CONFIG = define(
+    "KOP903",
+    "Webbplatsens inställningsfil mkdocs.yml saknas i {root}.",
+    "Kör kommandot i projektets rotkatalog (där overviews/ och mkdocs.yml finns), eller ange den med --root.",
+    explanation="Bygget behöver mkdocs.yml med webbplatsens namn, meny och tema. Oftast står man i fel "
+    "katalog när kommandot körs.",
+)
+
 
 @dataclass
 class Timings:
@@ -144,6 +152,11 @@ def build(project: Project, strict: bool = True, timings: Timings | None = None)
 def _build(project: Project, strict: bool, timings: Timings | None) -> CheckResult:
     """The whole build; on any error the previous ``site/`` is left as it was."""
     timings = timings or Timings()
+    if not project.mkdocs_yml.is_file():
+        result = CheckResult(project)
+        result.diagnostics.append(NO_SITE_CONFIG.at(project.display(project.mkdocs_yml), 1, 0,
+                                                    root=project.root))
+        return result
     full, formatted = prepare(project, timings)
     if formatted is None:
         return full
