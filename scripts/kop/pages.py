@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import shutil
 from collections import defaultdict
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from . import extras as site_extras
@@ -26,18 +27,21 @@ from .search import facet_values, search_page
 LATEST_COUNT = 5
 
 
-def generate(result: CheckResult, formatted: Formatted) -> dict[str, str | bytes]:
-    """Return every generated file as {relative path: content}; pure apart from reading docs/."""
+def generate(result: CheckResult, formatted: Formatted) -> Iterator[tuple[str, str | bytes]]:
+    """Yield every generated file as (relative path, content); pure apart from reading docs/.
+
+    Overview pages, the bulk of the tree, are rendered one at a time as they are written,
+    so memory does not grow with the number of overviews (1,000 pages are ~140 MB of text).
+    """
     project = result.project
-    files: dict[str, str | bytes] = {}
+    docs: dict[str, str | bytes] = {}
     if project.docs_dir.is_dir():
         for src in sorted(project.docs_dir.rglob("*")):
             if src.is_file():
-                files[src.relative_to(project.docs_dir).as_posix()] = src.read_bytes()
+                docs[src.relative_to(project.docs_dir).as_posix()] = src.read_bytes()
     published = result.published()
     extras = site_extras.prepare(result, formatted)  # permalinks, Citera, feeds, seminars (kop.extras)
-    for ov in published:
-        files[f"oversikter/{ov.slug}.md"] = render_overview(ov, formatted, settings=project.settings, extras=extras)
+    files: dict[str, str | bytes] = dict(docs)
     files["oversikter/index.md"] = catalogue_page(published)
     files[EVIDENCE_MAP_PATH] = evidence_map_page(published)
     files[SEARCH_PAGE_PATH] = search_page(published)
@@ -46,11 +50,15 @@ def generate(result: CheckResult, formatted: Formatted) -> dict[str, str | bytes
     files["bidra/faltreferens.md"] = field_reference_markdown()
     files["bidra/felmeddelanden.md"] = message_catalogue_markdown()
     files[f"schema/{PUBLISHED_SCHEMA_NAME}"] = resolved_schema_text()
-    files.update(extras.files(files))
+    files.update(extras.files(docs))
     index = files.get("index.md", "# KÖP\n")
     index_text = index.decode("utf-8") if isinstance(index, bytes) else index
     files["index.md"] = index_text.rstrip("\n") + "\n\n" + latest_section(published) + "\n"
-    return files
+    yield from files.items()
+    for ov in published:
+        path = f"oversikter/{ov.slug}.md"
+        if path not in files:  # a withdrawn overview's tombstone (from extras) takes its place
+            yield path, render_overview(ov, formatted, settings=project.settings, extras=extras)
 
 
 THEME_DIR = Path(__file__).parent / "theme"
@@ -61,11 +69,16 @@ def theme_files() -> dict[str, str | bytes]:
     return {p.relative_to(THEME_DIR).as_posix(): p.read_bytes() for p in sorted(THEME_DIR.rglob("*")) if p.is_file()}
 
 
-def write_tree(out_dir: Path, files: dict[str, str | bytes]) -> int:
-    """Write ``files`` under ``out_dir``, touching only changed files; return how many changed."""
+def write_tree(out_dir: Path, files: Mapping[str, str | bytes] | Iterable[tuple[str, str | bytes]]) -> int:
+    """Write ``files`` under ``out_dir``, touching only changed files; return how many changed.
+
+    Files no longer generated are removed. ``files`` may be a mapping or a stream of pairs.
+    """
     out_dir.mkdir(parents=True, exist_ok=True)
     changed = 0
-    for rel, content in files.items():
+    wanted: set[Path] = set()
+    for rel, content in files.items() if isinstance(files, Mapping) else files:
+        wanted.add(out_dir / rel)
         data = content.encode("utf-8") if isinstance(content, str) else content
         target = out_dir / rel
         if target.is_file() and target.read_bytes() == data:
@@ -75,7 +88,6 @@ def write_tree(out_dir: Path, files: dict[str, str | bytes]) -> int:
         tmp.write_bytes(data)
         tmp.replace(target)
         changed += 1
-    wanted = {out_dir / rel for rel in files}
     for existing in sorted(out_dir.rglob("*"), reverse=True):
         if existing.is_file() and existing not in wanted:
             existing.unlink()
