@@ -138,3 +138,12 @@ def test_missing_site_config_is_a_swedish_error(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "mkdocs.yml:1: fel: Webbplatsens inställningsfil mkdocs.yml saknas" in err
     assert "[KOP903]" in err
+
+
+def test_usage_errors_are_swedish(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["check", "--okand-flagga"])
+    assert exc.value.code == 2
+    err = capsys.readouterr().err
+    assert "användning: kop" in err
+    assert "kop: fel: okända argument: --okand-flagga" in err

@@ -12,6 +12,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
+from . import argparse_sv
 from .project import load_project
 from .report import print_diagnostics
 
@@ -22,6 +23,7 @@ def _add_root(parser: argparse.ArgumentParser) -> None:
 
 
 def _parser() -> argparse.ArgumentParser:
+    argparse_sv.install()
     parser = argparse.ArgumentParser(
         prog="kop",
         description="KÖP – validera och bygg webbplatsen för kunskapsöversikter.",
