@@ -930,22 +930,22 @@ def decode_latex(value: str) -> str:
     Values without backslashes, braces, ``~``, ``$`` or dash/quote ligatures are returned
     as they are (whitespace collapsed), which keeps large files fast.
     """
-    cached = _PLAIN_CACHE.get(value)
-    if cached is not None:
-        return cached
-    if not _NEEDS_DECODING.search(value):
-        return _remember(_PLAIN_CACHE, value, _collapse(value))
-    return _remember(_PLAIN_CACHE, value, _decode(value, _plain))
+    return _cached_decode(value, _PLAIN_CACHE, _plain)
 
 
 def _decode_rich(value: str) -> str:
     """Decode to CSL rich text: braces become ``<span class="nocase">``, \\emph becomes <i>."""
-    cached = _RICH_CACHE.get(value)
+    return _cached_decode(value, _RICH_CACHE, _rich)
+
+
+def _cached_decode(value: str, cache: dict, mode: Any) -> str:
+    """Decode ``value`` in ``mode``, memoised; text without LaTeX markup skips the decoder."""
+    cached = cache.get(value)
     if cached is not None:
         return cached
     if not _NEEDS_DECODING.search(value):
-        return _remember(_RICH_CACHE, value, _collapse(value))
-    return _remember(_RICH_CACHE, value, _decode(value, _rich))
+        return _remember(cache, value, _collapse(value))
+    return _remember(cache, value, _decode(value, mode))
 
 
 def _decode_verbatim(value: str) -> str:
