@@ -143,3 +143,16 @@ def test_hostile_body_fails_kop_check_with_every_problem(make_project):
     for code in ("KOP401", "KOP403", "KOP402"):
         assert "overviews/testoversikt.md:" in proc.stderr and f"[{code}]" in proc.stderr
     assert "Traceback" not in proc.stderr
+
+
+def test_control_characters_are_reported_even_inside_code():
+    # \x0e/\x0f mark generated HTML for kop.rawhtml: contributed text may not carry them anywhere
+    assert codes("Text\x0e<b>x</b>\x0f") == [(1, 5, "KOP407"), (1, 14, "KOP407")]
+    assert codes("```\nkod \x0b\n```") == [(2, 5, "KOP407")]
+    assert codes("tabb\toch radbrytning\när vanlig text") == []
+
+
+def test_control_character_reports_are_capped():
+    diags = scan_markdown("\x01" * 5000, 1, "x.md")
+    assert len(diags) == 10 and {d.code for d in diags} == {"KOP407"}
+    assert "U+0001" in diags[0].message

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import subprocess
+import sys
 from collections import Counter
 from pathlib import Path
 
@@ -11,7 +15,7 @@ from bs4 import BeautifulSoup
 
 from kop.build import prepare, run_engine
 from kop.project import load_project
-from kop.sanitize import clean_fragment, sanitize_page, sanitize_site
+from kop.sanitize import SanitizeReport, clean_fragment, sanitize_page, sanitize_site
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -139,3 +143,28 @@ def test_shipped_content_loses_nothing_but_noscript(make_project, tmp_path):
 def _inside_noscript(html: str, key: tuple) -> bool:
     soup = BeautifulSoup(html, "html.parser")
     return any(tag.find_parent("noscript") for tag in soup.find_all(key[0]))
+
+
+def test_parallel_sanitising_matches_one_process(tmp_path):
+    pages = {f"p{i}/index.html": ('<html><body><article class="md-content__inner md-typeset">'
+                                  f'<p onclick="x{i}">Sida {i}</p></article></body></html>') for i in range(7)}
+    pages["utan/index.html"] = "<p>ingen artikel</p>"
+    reports = {}
+    for workers in (1, 3):
+        site = tmp_path / str(workers)
+        for rel, text in pages.items():
+            (site / rel).parent.mkdir(parents=True, exist_ok=True)
+            (site / rel).write_text(text, encoding="utf-8")
+        # in a fresh process: forking this one is unsafe if the session runs threads (Playwright)
+        out = subprocess.run(
+            [sys.executable, "-c", "import dataclasses, json, sys; from pathlib import Path; "
+             "from kop.sanitize import sanitize_site; "
+             "print(json.dumps(dataclasses.asdict(sanitize_site(Path(sys.argv[1]), workers=int(sys.argv[2])))))",
+             str(site), str(workers)],
+            capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(REPO / "scripts")})
+        reports[workers] = SanitizeReport(**json.loads(out.stdout))
+    assert reports[3] == reports[1]
+    assert reports[1].cleaned == 7 and reports[1].no_region == ["utan/index.html"] and len(reports[1].changed) == 7
+    for rel in pages:
+        assert (tmp_path / "3" / rel).read_bytes() == (tmp_path / "1" / rel).read_bytes()
+    assert "onclick" not in (tmp_path / "3" / "p5/index.html").read_text(encoding="utf-8")

@@ -182,3 +182,15 @@ def test_bad_file_name_and_late_gathering(make_project):
     diags = [d for d in check(load_project(root)).diagnostics if d.path.startswith("seminars/")]
     assert [(d.code, d.line) for d in diags] == [("KOP505", 1), ("KOP508", 6)]
     assert "Döp om filen till 'slutar-innan-det-borjar.md'" in diags[0].hint
+
+
+def test_seminar_body_gets_the_same_active_content_rule_as_overviews(make_project):
+    root = make_project(overview_texts())
+    (root / "seminars").mkdir()
+    text = (INVALID / "okant-id.md").read_text(encoding="utf-8").replace("  - kop-2024-011\n", "")
+    text += "\nVälkomna!\n\n<img src=x onerror=alert(1)>\n"
+    (root / "seminars" / "skript.md").write_text(text, encoding="utf-8")
+    messages = [format_text(d).split("\n")[0] for d in check(load_project(root)).diagnostics
+                if d.path.startswith("seminars/")]
+    assert messages == ["seminars/skript.md:17:12: fel: Attributet 'onerror' är en händelsehanterare och är inte "
+                        "tillåtet (det kör skript). [KOP402]"]

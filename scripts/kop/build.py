@@ -13,13 +13,14 @@ import multiprocessing
 import os
 import shutil
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
+from typing import Any
 
-from . import lock, sanitize, search
+from . import lock, rawhtml, sanitize, search
+from .cores import can_fork
 from .formatting import Formatted, FormattingError, format_all
 from .messages import define
 from .model import Citation, Diagnostic
@@ -113,7 +114,7 @@ def _prepare_isolated(project: Project, timings: Timings) -> tuple[list[Diagnost
     -> about 420 MB). Forking is only safe in a single-threaded process, so with other
     threads running (a test harness, the live preview) prepare() simply runs in-process.
     """
-    if threading.active_count() > 1 or not hasattr(os, "fork"):
+    if not can_fork():
         full, formatted = prepare(project, timings)
         return full.diagnostics, formatted is not None
     ctx = multiprocessing.get_context("fork")
@@ -156,28 +157,46 @@ class _WarningCounter(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_engine(project: Project, site_dir: Path, strict: bool = True) -> list[str]:
-    """Run MkDocs on ``build/docs`` into ``site_dir``; return warnings/errors (empty = success)."""
+def ensure_rawhtml(config: Any) -> None:
+    """Generated pages need :mod:`kop.rawhtml`; add it should a site's mkdocs.yml not list it."""
+    if rawhtml.EXTENSION_NAME not in config["markdown_extensions"]:
+        config["markdown_extensions"].insert(0, rawhtml.EXTENSION_NAME)
+
+
+def run_engine(project: Project, site_dir: Path, strict: bool = True, parallel: Any = True) -> list[str]:
+    """Run MkDocs on ``build/docs`` into ``site_dir``; return warnings/errors (empty = success).
+
+    ``parallel`` lets :mod:`kop.parallel_pages` render half the overview pages in a forked
+    worker (it declines on its own when that is unsafe or not worth it); tests pass their
+    own configured :class:`~kop.parallel_pages.ParallelPages` instance, or False.
+    """
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
     counter = _WarningCounter()
+    failures: list[str] = []
     logger = logging.getLogger("mkdocs")
     logger.addHandler(counter)
     old_cwd = Path.cwd()
     try:
         os.chdir(project.root)
         config = load_config(config_file=str(project.mkdocs_yml), site_dir=str(site_dir), strict=strict)
+        ensure_rawhtml(config)
+        if parallel:
+            from .parallel_pages import ParallelPages
+
+            config["plugins"]["kop/parallel-pages"] = ParallelPages() if parallel is True else parallel
         mkdocs_build(config)
-    except MkDocsException as exc:
-        counter.messages.append(str(exc))
-    except SystemExit as exc:  # mkdocs' Abort on strict warnings
-        counter.messages.append(f"avbrutet ({exc})")
+    except MkDocsException as exc:  # includes mkdocs' Abort on strict warnings and on build errors
+        failures.append(str(exc))
+    except SystemExit as exc:
+        failures.append(f"avbrutet ({exc})")
     finally:
         os.chdir(old_cwd)
         logger.removeHandler(counter)
-    return counter.messages if strict else [m for m in counter.messages if m.startswith("avbrutet")]
+    # Not strict: warnings alone do not fail the build, but a failed build reports them as context
+    return counter.messages + failures if strict or failures else []
 
 
 def publish(new_site: Path, site_dir: Path) -> None:
@@ -227,7 +246,9 @@ def _build(project: Project, strict: bool, timings: Timings | None) -> CheckResu
             for problem in problems:
                 result.diagnostics.append(ENGINE_FAILED.at(display, 1, 0, problem=problem.strip()))
             return result
+        t = time.perf_counter()
         sanitize.sanitize_site(new_site)  # nh3 on every page's content: the second line of defence
+        timings.add("sanera", t)
         if search.index_site(project, new_site, result, timings):  # Pagefind, before the swap
             return result
         t = time.perf_counter()

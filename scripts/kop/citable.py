@@ -186,7 +186,7 @@ def cite_box(ov: Overview, apa_html: str, url: str, bibtex_text: str) -> str:
         facts.append(f'<time datetime="{esc(day)}">{esc(day)}</time>')
     when = f" Referensen gäller {', '.join(facts)}." if facts else ""
     return "\n".join([
-        '<section class="kop-cite-box" markdown="0">',
+        '<section class="kop-cite-box">',
         '<h2 id="citera">Citera</h2>',
         f"<p>Referens enligt APA 7.{when} Den permanenta länken fungerar även om översikten får ny adress.</p>",
         f'<div class="kop-cite-ref" id="kop-cite-apa">{apa_html}</div>',

@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from .model import Overview
+from .rawhtml import block
 from .render import area_slug, esc, evidence_badge
 from .schema import evidence_label, vocabularies
 
@@ -77,16 +78,13 @@ def evidence_map_page(published: list[Overview]) -> str:
             cells.append(f'<td><a href="#{_cell_id(area, strength)}">{count}</a></td>' if count else "<td>0</td>")
         rows.append(f'<tr><th scope="row"><a href="#{_cell_id(area)}">{esc(area.capitalize())}</a></th>'
                     + "".join(cells) + "</tr>")
-    out += [
+    out.append(block(
         '<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
         '<table class="kop-evidence-map"><caption>Antal slutsatser per område och evidensstyrka</caption>'
         f'<thead><tr><th scope="col">Område</th>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-        "</div></div>",
-        "",
-    ]
+        "</div></div>"))
     for area in areas:
-        out.append(f'<section class="kop-evidence-area" markdown="0">\n<h2 id="{_cell_id(area)}">'
-                   f'{esc(area.capitalize())}</h2>')
+        section = [f'<section class="kop-evidence-area">\n<h2 id="{_cell_id(area)}">{esc(area.capitalize())}</h2>']
         for strength in scale:
             findings = grid[area].get(strength, [])
             if not findings:
@@ -97,8 +95,9 @@ def evidence_map_page(published: list[Overview]) -> str:
                 f"{esc(f.overview.meta.get('title', f.overview.slug))}</a>)</span></li>"
                 for f in findings
             )
-            out.append(
+            section.append(
                 f'<h3 id="{_cell_id(area, strength)}">{evidence_badge(strength)} ({len(findings)})</h3><ul>{items}</ul>'
             )
-        out.append("</section>\n")
-    return "\n".join(out) + "\n"
+        section.append("</section>")
+        out.append(block("\n".join(section)))
+    return "\n".join(out).rstrip("\n") + "\n"

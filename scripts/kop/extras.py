@@ -19,6 +19,7 @@ import yaml
 from . import citable, feeds, headmeta, icalendar_export, invitation, ogimage, permalinks, qr, registry, seminars
 from .model import Diagnostic, Overview
 from .project import build_time, today
+from .rawhtml import block
 from .render import overview_url
 from .schema import iter_fields
 
@@ -65,13 +66,13 @@ class SiteExtras:
                                       site_name=self.site_name, publisher=self.publisher)
 
     def overview_sections(self, ov: Overview) -> str:
-        """Seminars about the overview, then the Citera box (HTML for the end of the page)."""
+        """Seminars about the overview, then the Citera box: generated blocks for the end of the page."""
         parts = [seminars.overview_section(ov, self.seminars, self.now)]
         url = self.permalink_url(ov)
         apa = self.apa.get(str(ov.meta.get("id")))
         if apa:
             parts.append(citable.cite_box(ov, apa, url, citable.bibtex(ov, url, self.publisher)))
-        return "\n\n".join(p for p in parts if p)
+        return "".join(block(p) for p in parts)
 
     def files(self, existing: dict[str, str | bytes]) -> dict[str, str | bytes]:
         """Every file this feature adds to ``build/docs`` (redirects, tombstones, citations, feeds, seminars)."""

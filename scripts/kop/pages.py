@@ -19,6 +19,7 @@ from .formatting import Formatted, anchor
 from .guide import field_reference_markdown, message_catalogue_markdown
 from .model import Overview
 from .pipeline import CheckResult
+from .rawhtml import block
 from .render import STATUS_LABELS, area_slug, esc, evidence_badge, page_keys, render_overview
 from .schema import PUBLISHED_SCHEMA_NAME, evidence_label, resolved_schema_text, vocabularies
 from .search import PAGE_PATH as SEARCH_PAGE_PATH
@@ -53,7 +54,7 @@ def generate(result: CheckResult, formatted: Formatted) -> Iterator[tuple[str, s
     files.update(extras.files(docs))
     index = files.get("index.md", "# KÖP\n")
     index_text = index.decode("utf-8") if isinstance(index, bytes) else index
-    files["index.md"] = index_text.rstrip("\n") + "\n\n" + latest_section(published) + "\n"
+    files["index.md"] = index_text.rstrip("\n") + block(latest_section(published))
     yield from files.items()
     for ov in published:
         path = f"oversikter/{ov.slug}.md"
@@ -185,9 +186,8 @@ def catalogue_page(published: list[Overview]) -> str:
         f"{len(ordered)} publicerade kunskapsöversikter, de senast publicerade först. Du kan också "
         "[söka](../sok.md), bläddra per [område](../omraden/index.md) eller se "
         "[evidenskartan](../evidenskarta.md).\n\n"
-        + '<div class="kop-catalogue-wrap" markdown="0">\n'
-        + catalogue_filters(ordered) + "\n"
-        + overview_table(ordered, "../", sorted_by="published") + "\n</div>\n"
+        + block('<div class="kop-catalogue-wrap">\n' + catalogue_filters(ordered) + "\n"
+                + overview_table(ordered, "../", sorted_by="published") + "\n</div>").lstrip("\n")
     )
 
 
@@ -205,7 +205,8 @@ def area_pages(published: list[Overview]) -> dict[str, str]:
                            f"{'översikt' if count == 1 else 'översikter'}. {item['description']}")
         ovs = sorted(by_area.get(area, []), key=lambda ov: str(ov.meta.get("title")))
         body = f"---\ntitle: {area.capitalize()}\n---\n\n# {esc(area.capitalize())}\n\n{esc(item['description'])}\n\n"
-        body += overview_table(ovs, "../../") if ovs else "Det finns ännu inga publicerade översikter inom området."
+        body += (block(overview_table(ovs, "../../")).strip("\n") if ovs
+                 else "Det finns ännu inga publicerade översikter inom området.")
         pages[f"omraden/{area_slug(area)}/index.md"] = body + "\n"
     pages["omraden/index.md"] = "\n".join(index_lines) + "\n"
     return pages
@@ -226,7 +227,7 @@ def references_page(published: list[Overview], formatted: Formatted) -> str:
                      f'<p class="kop-cited-by">Citeras i: {links}</p></li>')
     return (
         "---\ntitle: Referenser\n---\n\n# Referenser\n\nAlla verk som citeras i de publicerade översikterna, "
-        "med de översikter som citerar dem.\n\n" + f'<ul class="kop-reflist">{"".join(items)}</ul>\n'
+        "med de översikter som citerar dem." + block(f'<ul class="kop-reflist">{"".join(items)}</ul>')
     )
 
 

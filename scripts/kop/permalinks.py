@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from .messages import define, did_you_mean
 from .model import Diagnostic, Overview
+from .rawhtml import block
 from .render import esc, overview_url
 
 if TYPE_CHECKING:
@@ -129,7 +130,7 @@ def tombstone_page(ov: Overview, by_id: Mapping[str, Overview]) -> str:
              f"kop_id: {_yaml_str(str(meta.get('id', '')))}\n"
              "---\n\n")
     parts = [
-        '<article class="kop-tombstone" markdown="0">',
+        '<article class="kop-tombstone">',
         f'<p class="kop-kicker"><span class="kop-id">{esc(meta.get("id"))}</span> '
         '<span class="kop-status kop-status--tillbakadragen">Tillbakadragen</span></p>',
         f"<h1>{esc(title)}</h1>",
@@ -146,8 +147,8 @@ def tombstone_page(ov: Overview, by_id: Mapping[str, Overview]) -> str:
         parts.append('<p>Se <a href="../">alla översikter</a> för aktuell kunskap.</p>')
     parts += ["</div>",
               f'<p>Den permanenta adressen <code>/k/{esc(meta.get("id"))}/</code> leder fortfarande hit.</p>',
-              "</article>", ""]
-    return front + "\n".join(parts)
+              "</article>"]
+    return front + block("\n".join(parts)).lstrip("\n")
 
 
 def _yaml_str(value: str) -> str:

@@ -139,7 +139,7 @@ def prisma_figure(counts: Mapping[str, Any] | None) -> str:
         return ""
     items = "".join(f"<li>{html.escape(sentence)}</li>" for sentence in description(counts))
     return (
-        '<section class="kop-prisma" markdown="0">\n<h2 id="flodesschema">Flödesschema för urvalet</h2>\n'
+        '<section class="kop-prisma">\n<h2 id="flodesschema">Flödesschema för urvalet</h2>\n'
         f'<figure class="kop-prisma__figure">{prisma_svg(counts)}'
         "<figcaption>Urvalet av studier enligt PRISMA 2020: från träffar i sökningen till studier som ingår."
         "</figcaption></figure>\n"

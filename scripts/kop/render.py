@@ -18,6 +18,7 @@ from typing import Any
 from .formatting import Formatted, anchor, cluster_signature
 from .model import Citation, CitationItem, Overview
 from .prisma import prisma_figure
+from .rawhtml import block, raw
 from .schema import evidence_label
 from .search import index_markup
 from .slugs import slugify
@@ -83,7 +84,7 @@ def replace_citations(body: str, citations: list[Citation], formatted: Formatted
         if rendered is None:
             continue
         keys = " ".join(esc(i.key) for i in cit.items)
-        out = (out[: cit.start] + f'<span class="kop-cite" data-cites="{keys}">{describe_links(rendered)}</span>'
+        out = (out[: cit.start] + raw(f'<span class="kop-cite" data-cites="{keys}">{describe_links(rendered)}</span>')
                + out[cit.end :])
     return out
 
@@ -186,7 +187,7 @@ def render_header(ov: Overview, base: str = "../../", *, today: date | None = No
     if meta.get("version"):
         dates.append(f"version {esc(meta['version'])}")
     parts = [
-        '<header class="kop-header" markdown="0">',
+        '<header class="kop-header">',
         f'<p class="kop-kicker"><span class="kop-id">{esc(meta.get("id"))}</span> '
         f'<span class="kop-status kop-status--{esc(status)}">{esc(STATUS_LABELS.get(status, status))}</span></p>',
         f'<h1 data-pagefind-meta="title">{esc(meta.get("title", ov.slug))}</h1>',
@@ -238,7 +239,7 @@ def render_findings(ov: Overview, formatted: Formatted) -> str:
             "</tr>"
         )
     return (
-        '<section class="kop-findings" markdown="0">\n<h2 id="resultat-i-korthet">Resultat i korthet</h2>\n'
+        '<section class="kop-findings">\n<h2 id="resultat-i-korthet">Resultat i korthet</h2>\n'
         '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table class="kop-findings__table">'
         "<thead><tr><th scope=\"col\">Slutsats</th><th scope=\"col\">Evidensstyrka</th>"
         "<th scope=\"col\">Stöd</th></tr></thead><tbody>"
@@ -255,7 +256,7 @@ def render_references(keys: list[str], formatted: Formatted) -> str:
         f'<li id="{anchor(key)}" class="csl-entry">{formatted.entries.get(key, esc(key))}</li>' for key in keys
     )
     return (
-        '<section class="kop-references" markdown="0">\n<h2 id="referenser">Referenser</h2>\n'
+        '<section class="kop-references">\n<h2 id="referenser">Referenser</h2>\n'
         f'<ul class="kop-reflist">{entries}</ul>\n</section>'
     )
 
@@ -274,16 +275,13 @@ def render_overview(ov: Overview, formatted: Formatted, *, settings: Mapping[str
     body = replace_citations(ov.body, ov.citations, formatted).strip("\n")
     keys = page_keys(ov, formatted.order)
     prisma = prisma_figure(ov.meta.get("prisma") if isinstance(ov.meta.get("prisma"), Mapping) else None)
+    header = render_header(ov, today=today or project_today(), stale_after_years=settings.get("stale_after_years"))
     return (
         _page_front_matter(ov, extras.head(ov) if extras else None)
-        + render_header(ov, today=today or project_today(), stale_after_years=settings.get("stale_after_years"))
-        + "\n\n"
-        + render_findings(ov, formatted)
-        + "\n\n"
+        + block(header).lstrip("\n")
+        + block(render_findings(ov, formatted))
         + body
-        + "\n\n"
-        + (prisma + "\n\n" if prisma else "")
-        + render_references(keys, formatted)
-        + "\n"
-        + ("\n" + extras.overview_sections(ov) + "\n" if extras else "")
-    )
+        + block(prisma)
+        + block(render_references(keys, formatted))
+        + (extras.overview_sections(ov) if extras else "")
+    ).rstrip("\n") + "\n"

@@ -75,6 +75,17 @@ FORM_ELEMENT = define(
     explanation="Formulär (<form>, <input>, <button> …) kan användas för att lura läsare att lämna "
     "uppgifter till någon annan än KÖP.",
 )
+CONTROL_CHARACTER = define(
+    "KOP407",
+    "Texten innehåller ett osynligt styrtecken ({codepoint}), som inte hör hemma i en text.",
+    "Ta bort tecknet. Det följer ofta med när text klistras in från ett annat program; skriv om ordet "
+    "runt markeringen om du inte ser tecknet i din editor.",
+    explanation="Styrtecken (U+0001–U+001F utom tabb och radbrytning, samt U+007F) syns inte men kan "
+    "ändra hur texten tolkas. Bygget använder två av dem internt för att märka ut den HTML det själv "
+    "skapar, så de får inte förekomma i bidragen text.",
+)
+MAX_CONTROL_REPORTS = 10  # a pasted binary could hold thousands: the first few say enough
+
 
 _ACTIVE_TAGS = frozenset({
     "script", "iframe", "frame", "frameset", "object", "embed", "applet", "portal", "noscript", "template",
@@ -92,6 +103,8 @@ _URL_ATTRIBUTES = frozenset({
 })
 _CSS_DANGER = re.compile(r"url\(|expression\(|@import|behavior:|-moz-binding|javascript:|vbscript:")
 
+# C0 controls except tab and line feed (carriage returns are normalised away on reading), and DEL
+_CONTROL = re.compile("[\x01-\x08\x0b-\x1f\x7f]")
 _TAG_OPEN = re.compile(r"<(/?)([A-Za-z][^\s/>\x00]*)")
 _MD_DEST = re.compile(r"\]\([ \t]*(?:\n[ \t]*)?(<[^>\n]*>|[^\s)]+)")
 _REF_DEF = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:[ \t]*(?:\n[ \t]*)?(<[^>\n]*>|\S+)", re.MULTILINE)
@@ -167,6 +180,11 @@ def scan_markdown(text: str, first_line: int, display: str) -> list[Diagnostic]:
 
     for offset, message, fields in _findings(masked):
         report(offset, message, **fields)
+    # Looked for in the unmasked text: inside code too, since no Markdown step may see them
+    for count, match in enumerate(_CONTROL.finditer(text)):
+        if count == MAX_CONTROL_REPORTS:
+            break
+        report(match.start(), CONTROL_CHARACTER, codepoint=f"U+{ord(match.group(0)):04X}")
     return [found[k] for k in sorted(found)]
 
 

@@ -25,11 +25,14 @@ silently disabling the sanitiser.
 
 from __future__ import annotations
 
+import multiprocessing
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import nh3
+
+from .cores import can_fork, usable_cores
 
 # Our own markup: Python-Markdown (tables, admonitions, footnotes, def lists, details,
 # toc permalinks), render.py's header card, findings table and reference list, Material's
@@ -150,10 +153,30 @@ def sanitize_page(html_text: str) -> str | None:
     return html_text[: start.end()] + clean_fragment(html_text[start.end() : end]) + html_text[end:]
 
 
-def sanitize_site(site_dir: Path) -> SanitizeReport:
-    """Sanitise every ``*.html`` under ``site_dir`` in place (the new, not yet published site)."""
+MIN_PARALLEL_PAGES = 100  # below this, forking costs more than it saves
+
+
+def sanitize_site(site_dir: Path, workers: int | None = None) -> SanitizeReport:
+    """Sanitise every ``*.html`` under ``site_dir`` in place (the new, not yet published site).
+
+    Pages are independent, so with many pages they are shared out among forked workers, one
+    per core (``workers`` overrides; forking is skipped while other threads run).
+    """
+    paths = sorted(site_dir.rglob("*.html"))
+    if workers is None:
+        workers = usable_cores() if can_fork() and len(paths) >= MIN_PARALLEL_PAGES else 1
+    if workers <= 1:
+        return _sanitize_paths(site_dir, paths)
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        parts = pool.starmap(_sanitize_paths, [(site_dir, paths[i::workers]) for i in range(workers)])
+    return SanitizeReport(cleaned=sum(p.cleaned for p in parts),
+                          changed=sorted(rel for p in parts for rel in p.changed),
+                          no_region=sorted(rel for p in parts for rel in p.no_region))
+
+
+def _sanitize_paths(site_dir: Path, paths: list[Path]) -> SanitizeReport:
     report = SanitizeReport()
-    for path in sorted(site_dir.rglob("*.html")):
+    for path in paths:
         text = path.read_text(encoding="utf-8")
         cleaned = sanitize_page(text)
         rel = path.relative_to(site_dir).as_posix()

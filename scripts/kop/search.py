@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from .messages import define
 from .model import Overview
 from .pagefind_stable import stabilise
+from .rawhtml import block
 from .schema import evidence_label, vocabularies
 
 if TYPE_CHECKING:  # build.py imports this module; these are for type checkers only
@@ -167,8 +168,9 @@ def search_page(published: list[Overview]) -> str:
         fieldsets.append(f'<fieldset class="kop-facet" data-facet="{facet.key}"><legend>{_e(facet.legend)}</legend>'
                          f"<ul>{boxes}</ul></fieldset>")
     return (
-        "---\ntitle: Sök\nkop_page: search\n---\n\n# Sök bland översikterna\n\n"
-        '<div class="kop-search-page" markdown="0">\n'
+        "---\ntitle: Sök\nkop_page: search\n---\n\n# Sök bland översikterna"
+        + block(
+        '<div class="kop-search-page">\n'
         '<form id="kop-search-form" class="kop-search-form" action="./" method="get" role="search" '
         'aria-label="Sök bland översikterna">'
         '<p class="kop-search-query"><label for="kop-q">Sökord</label> '
@@ -182,7 +184,7 @@ def search_page(published: list[Overview]) -> str:
         # Not <noscript> (the sanitiser does not allow it): kop.js hides this note when it runs.
         '<p class="kop-search-nojs">Sökningen behöver JavaScript. Utan JavaScript kan du bläddra i '
         '<a href="../oversikter/">katalogen över alla översikter</a>.</p>\n'
-        "</div>\n"
+        "</div>")
     )
 
 

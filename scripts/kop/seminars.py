@@ -28,7 +28,9 @@ from jsonschema import Draft202012Validator, FormatChecker
 from .frontmatter import read_text, split_front_matter
 from .messages import define, did_you_mean
 from .model import Diagnostic, Overview, SourceDocument
+from .rawhtml import block
 from .render import esc
+from .safety import scan_markdown
 from .slugs import is_slug, slugify
 from .validate import schema_diagnostics
 
@@ -183,6 +185,7 @@ def validate_seminar(sem: Seminar, display: str, overviews: Mapping[str, Overvie
                if not any(f"'{name}'" in d.message for name in popped))
     if "place" not in meta and "online" not in meta:
         out.append(NO_PLACE.at(display, 1, 1))
+    out.extend(scan_markdown(sem.body, sem.body_line, display))  # active content, as in overviews (KOP4xx)
     if not _times_ok(meta):
         return out
     start, end = str(meta["start"]), str(meta["end"])
@@ -309,16 +312,15 @@ def index_page(seminars: list[Seminar], now: datetime) -> str:
     upcoming, past = split_by_time(seminars, now)
     out = ["---", "title: Seminarier", "---", "", "# Seminarier", "",
            "Seminarier där kunskapsöversikterna presenteras och diskuteras. Prenumerera på alla seminarier i "
-           "din kalender med [kalenderflödet](kalender.ics) (iCalendar).", "",
-           '<section class="kop-seminars" markdown="0">',
-           '<h2 id="kommande">Kommande seminarier</h2>']
-    out.append(f'<ul class="kop-seminar-list">{"".join(_item(s, "../") for s in upcoming)}</ul>' if upcoming
-               else "<p>Inga seminarier är inplanerade just nu.</p>")
-    out.append('<h2 id="tidigare">Tidigare seminarier</h2>')
-    out.append(f'<ul class="kop-seminar-list">{"".join(_item(s, "../") for s in past)}</ul>' if past
-               else "<p>Inga tidigare seminarier.</p>")
-    out += ["</section>", ""]
-    return "\n".join(out)
+           "din kalender med [kalenderflödet](kalender.ics) (iCalendar)."]
+    section = ['<section class="kop-seminars">', '<h2 id="kommande">Kommande seminarier</h2>']
+    section.append(f'<ul class="kop-seminar-list">{"".join(_item(s, "../") for s in upcoming)}</ul>' if upcoming
+                   else "<p>Inga seminarier är inplanerade just nu.</p>")
+    section.append('<h2 id="tidigare">Tidigare seminarier</h2>')
+    section.append(f'<ul class="kop-seminar-list">{"".join(_item(s, "../") for s in past)}</ul>' if past
+                   else "<p>Inga tidigare seminarier.</p>")
+    section.append("</section>")
+    return "\n".join(out).rstrip("\n") + block("\n".join(section))
 
 
 def _overview_links(sem: Seminar, overviews: Mapping[str, Overview], base: str) -> str:
@@ -345,8 +347,7 @@ def seminar_page(sem: Seminar, overviews: Mapping[str, Overview], head: Mapping[
                              "description": esc(" ".join(str(meta.get("description")).split())[:300])}
     if head:
         front["kop"] = dict(head)
-    parts = ["---", yaml.safe_dump(front, allow_unicode=True, sort_keys=True).rstrip("\n"), "---", "",
-             '<article class="kop-seminar" markdown="0">',
+    parts = ['<article class="kop-seminar">',
              '<header class="kop-header">',
              f'<p class="kop-kicker">Seminarium{" i serien " + esc(meta["series"]) if meta.get("series") else ""}</p>',
              f"<h1>{esc(meta.get('title'))}</h1>"]
@@ -391,11 +392,11 @@ def seminar_page(sem: Seminar, overviews: Mapping[str, Overview], head: Mapping[
         "</ul>",
         '<p><img class="kop-qr" src="qr.svg" width="160" height="160" '
         'alt="QR-kod som leder till seminariets sida"></p>',
-        "</article>", ""]
+        "</article>"]
     # the page lives at seminarier/<slug>/, so its files (seminarier/<slug>/…) are plain relative links
-    page = "\n".join(parts)
+    front_matter = "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=True).rstrip("\n") + "\n---\n"
     body = sem.body.strip("\n")
-    return page + ("\n" + body + "\n" if body else "")
+    return front_matter + block("\n".join(parts)) + (body + "\n" if body else "")
 
 
 def registration_html(registration: Mapping[str, Any]) -> str:
@@ -420,7 +421,7 @@ def overview_section(ov: Overview, seminars: list[Seminar], now: datetime, base:
     if not mine:
         return ""
     upcoming, past = split_by_time(mine, now)
-    parts = ['<section class="kop-overview-seminars" markdown="0">',
+    parts = ['<section class="kop-overview-seminars">',
              '<h2 id="seminarier">Seminarier om översikten</h2>']
     if upcoming:
         parts.append(f'<h3>Kommande</h3><ul class="kop-seminar-list">{"".join(_item(s, base) for s in upcoming)}</ul>')

@@ -1,0 +1,83 @@
+"""Generated HTML skips Markdown's HTML parsers (kop.rawhtml) and comes out exactly as before."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import markdown
+from markdown.preprocessors import Preprocessor
+from mkdocs.config import load_config
+from mkdocs.utils.meta import get_data
+
+from kop.build import ensure_rawhtml
+from kop.rawhtml import CLOSE, EXTENSION_NAME, OPEN, block, raw
+from tests.conftest import REPO
+from tests.linksite import link_site_fixture  # noqa: F401  (session fixture)
+
+
+def converter(with_rawhtml: bool = True) -> markdown.Markdown:
+    """Python-Markdown configured as mkdocs.yml configures it, with or without kop.rawhtml."""
+    config = load_config(config_file=str(REPO / "mkdocs.yml"))
+    extensions = [e for e in config["markdown_extensions"] if with_rawhtml or e != EXTENSION_NAME]
+    return markdown.Markdown(extensions=extensions, extension_configs=config["mdx_configs"])
+
+
+def squeeze(html: str) -> str:
+    return re.sub(r"\n\s*\n", "\n", html).strip()
+
+
+def test_raw_wraps_and_strips_stray_markers():
+    assert raw("<b>x</b>") == f"{OPEN}<b>x</b>{CLOSE}"
+    assert raw(f"<b>{OPEN}x{CLOSE}</b>") == f"{OPEN}<b>x</b>{CLOSE}"  # cannot close the fragment early
+    assert block("  <div>x</div>\n") == f"\n\n{OPEN}<div>x</div>{CLOSE}\n\n"
+    assert block("") == ""
+
+
+def test_fragment_is_copied_byte_for_byte_and_markdown_around_it_still_works():
+    md = converter()
+    fragment = '<span class="kop-cite">*inte kursiv* &amp; <a href="#ref-a">A, 2020</a></span>'
+    out = md.convert(f"Text *kursiv* {raw(fragment)} slut.\n{block('<section><p>_x_</p></section>')}**fet**")
+    assert f"<p>Text <em>kursiv</em> {fragment} slut.</p>" in out
+    assert "<section><p>_x_</p></section>" in out and "<p><section>" not in out
+    assert "<p><strong>fet</strong></p>" in out
+
+
+def test_generated_html_never_reaches_the_html_parsers():
+    seen: list[str] = []
+
+    class Spy(Preprocessor):
+        def run(self, lines: list[str]) -> list[str]:
+            seen.append("\n".join(lines))
+            return lines
+
+    md = converter()
+    md.preprocessors.register(Spy(md), "spy", 21.5)  # just before MkDocs' (21) and Python-Markdown's (20)
+    md.convert("Före " + raw('<span class="kop-cite">(A, 2020)</span>') + block('<div class="kop-x">y</div>'))
+    assert seen and "kop-cite" not in seen[0] and "kop-x" not in seen[0] and OPEN not in seen[0]
+
+
+def test_every_generated_page_renders_as_it_would_as_plain_raw_html(link_site: Path):
+    """The whole generated tree (overviews, tombstone, catalogue, references, evidence map, seminars):
+    with kop.rawhtml, and with the markers removed and raw HTML parsed the ordinary way, the
+    pages are the same apart from blank lines."""
+    pages = sorted((link_site / "build" / "docs").rglob("*.md"))
+    marked = [p for p in pages if OPEN in p.read_text(encoding="utf-8")]
+    assert len(marked) >= 10, [p.name for p in marked]
+    for page in marked:
+        _, body = [*get_data(page.read_text(encoding="utf-8"))][::-1]
+        fast = converter().convert(body)
+        plain = converter(with_rawhtml=False).convert(body.replace(OPEN, "").replace(CLOSE, ""))
+        assert OPEN not in fast and CLOSE not in fast
+        assert squeeze(fast) == squeeze(plain), page
+
+
+def test_the_build_adds_the_extension_when_mkdocs_yml_lacks_it(tmp_path: Path):
+    text = (REPO / "mkdocs.yml").read_text(encoding="utf-8").replace(f"  - {EXTENSION_NAME}\n", "")
+    assert EXTENSION_NAME not in text
+    (tmp_path / "mkdocs.yml").write_text(text, encoding="utf-8")
+    for sub in ("theme", "docs"):
+        (tmp_path / "build" / sub).mkdir(parents=True)
+    config = load_config(config_file=str(tmp_path / "mkdocs.yml"))
+    ensure_rawhtml(config)
+    assert config["markdown_extensions"][0] == EXTENSION_NAME
