@@ -85,6 +85,18 @@ def test_inflected_swedish_form_finds_the_base_form(page, site_url, real_site, i
     assert f"/oversikter/{slug}/" in result_links(page)
 
 
+def test_an_author_search_is_led_to_the_references_page_which_lists_the_citing_overviews(page, site_url):
+    # In-text citations are kept out of the index (Pagefind's memory grows with every distinct
+    # surname); "Kullberg" stands only in citations and reference lists.
+    page.goto(f"{site_url}sok/?q=kullberg")
+    assert "0 träffar" in wait_for_search(page)
+    page.get_by_role("link", name="referenslistan").click()
+    page.wait_for_url("**/referenser/")
+    entry = page.locator("li.csl-entry", has_text="Kullberg")
+    cited_in = entry.locator(".kop-cited-by a").evaluate_all("els => els.map(e => e.pathname)")
+    assert sorted(cited_in) == ["/oversikter/framgangsfaktorer-for-samverkan/", f"/oversikter/{OVERVIEW_PROJECTS}/"]
+
+
 def test_results_show_title_summary_and_area(page, site_url):
     page.goto(f"{site_url}sok/?q=tillit")
     wait_for_search(page)
