@@ -159,7 +159,8 @@ def test_parallel_sanitising_matches_one_process(tmp_path):
         out = subprocess.run(
             [sys.executable, "-c", "import dataclasses, json, sys; from pathlib import Path; "
              "from kop.sanitize import sanitize_site; "
-             "print(json.dumps(dataclasses.asdict(sanitize_site(Path(sys.argv[1]), workers=int(sys.argv[2])))))",
+             "r = sanitize_site(Path(sys.argv[1]), workers=int(sys.argv[2])); "
+             "print(json.dumps({k: v for k, v in dataclasses.asdict(r).items() if k != 'cache_keys'}))",
              str(site), str(workers)],
             capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(REPO / "scripts")})
         reports[workers] = SanitizeReport(**json.loads(out.stdout))
@@ -168,3 +169,24 @@ def test_parallel_sanitising_matches_one_process(tmp_path):
     for rel in pages:
         assert (tmp_path / "3" / rel).read_bytes() == (tmp_path / "1" / rel).read_bytes()
     assert "onclick" not in (tmp_path / "3" / "p5/index.html").read_text(encoding="utf-8")
+
+
+def test_cached_regions_are_what_nh3_returns_and_unused_entries_go(tmp_path):
+    page = ('<html><body><article class="md-content__inner md-typeset"><p onclick="x">{}</p>'
+            "</article></body></html>")
+    cache = tmp_path / "cache"
+    site = tmp_path / "site"
+    site.mkdir()
+    for name in ("a", "b"):
+        (site / f"{name}.html").write_text(page.format(name), encoding="utf-8")
+    sanitize_site(site, workers=1, cache_dir=cache)
+    first = {p.name: p.read_text(encoding="utf-8") for p in site.iterdir()}
+    assert len(list(cache.iterdir())) == 2 and "onclick" not in first["a.html"]
+    # a hit is served from the cache: plant a marker in the entry for page a
+    entry = next(p for p in cache.iterdir() if p.read_text(encoding="utf-8") == "<p>a</p>")
+    entry.write_text("<p>a från cachen</p>", encoding="utf-8")
+    (site / "a.html").write_text(page.format("a"), encoding="utf-8")
+    (site / "b.html").unlink()
+    sanitize_site(site, workers=1, cache_dir=cache)
+    assert "a från cachen" in (site / "a.html").read_text(encoding="utf-8")
+    assert [p.name for p in cache.iterdir()] == [entry.name]  # b's entry was not used: pruned

@@ -119,7 +119,7 @@ def _prepare_isolated(project: Project, timings: Timings) -> tuple[list[Diagnost
         return full.diagnostics, formatted is not None
     ctx = multiprocessing.get_context("fork")
     receiver, sender = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_prepare_child, args=(project, sender), daemon=True)
+    child = ctx.Process(target=_prepare_child, args=(project, sender))  # not daemonic: it may fork a pool
     child.start()
     sender.close()
     try:
@@ -247,7 +247,8 @@ def _build(project: Project, strict: bool, timings: Timings | None) -> CheckResu
                 result.diagnostics.append(ENGINE_FAILED.at(display, 1, 0, problem=problem.strip()))
             return result
         t = time.perf_counter()
-        sanitize.sanitize_site(new_site)  # nh3 on every page's content: the second line of defence
+        # nh3 on every page's content: the second line of defence
+        sanitize.sanitize_site(new_site, cache_dir=project.cache_dir / "sanitized")
         timings.add("sanera", t)
         if search.index_site(project, new_site, result, timings):  # Pagefind, before the swap
             return result

@@ -79,6 +79,11 @@ class SiteExtras:
         project = self.result.project
         on_site = permalinks.on_site(self.result.overviews)
         out: dict[str, str | bytes] = dict(permalinks.redirect_files(on_site, self.site_url))
+        pictured = [ov for ov in on_site if not permalinks.is_withdrawn(ov)]
+        images = ogimage.cards([(str(ov.meta.get("title")), f"KUNSKAPSÖVERSIKT · {ov.meta.get('id')}", self.site_name)
+                                for ov in pictured], project.cache_dir)
+        for ov, image in zip(pictured, images, strict=True):
+            out[f"{overview_url(ov)}{headmeta.OG_IMAGE_NAME}"] = image
         for ov in on_site:
             if permalinks.is_withdrawn(ov):
                 out[f"oversikter/{ov.slug}.md"] = permalinks.tombstone_page(ov, self.by_id)
@@ -86,9 +91,6 @@ class SiteExtras:
             url = self.permalink_url(ov)
             out[f"{overview_url(ov)}citera.bib"] = citable.bibtex(ov, url, self.publisher)
             out[f"{overview_url(ov)}citera.ris"] = citable.ris(ov, url, self.publisher)
-            out[f"{overview_url(ov)}{headmeta.OG_IMAGE_NAME}"] = ogimage.card(
-                str(ov.meta.get("title")), f"KUNSKAPSÖVERSIKT · {ov.meta.get('id')}", self.site_name,
-                project.cache_dir)
         out["feed.xml"] = feeds.atom_feed(on_site, self.site_url, self.site_name, self.publisher)
         out["overviews.json"] = feeds.catalogue(on_site, self.seminars, self.site_url, self.site_name)
         out.update(self.seminar_files())
