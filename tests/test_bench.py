@@ -84,9 +84,10 @@ def test_every_citation_form_occurs(corpus: Path) -> None:
 
 def test_kop_bench_runs_end_to_end(tmp_path: Path) -> None:
     env = dict(os.environ, PYTHONPATH=str(REPO / "scripts"))
-    out = tmp_path / "bench-out"
-    proc = subprocess.run([sys.executable, "-m", "kop", "bench", "--scales", "small", "--runs", "1", "--out", str(out)],
-                          capture_output=True, text=True, env=env, cwd=REPO, timeout=600, check=False)
+    out = tmp_path / "bench-out"  # given relative, as `make bench` does: the probes change directory
+    proc = subprocess.run([sys.executable, "-m", "kop", "bench", "--scales", "small", "--runs", "1", "--out",
+                           "bench-out"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=600,
+                          check=False)
     assert proc.returncode == 0, proc.stderr
     header = "| Korpus | Steg | Tid | CPU | Toppminne | Storlek site/ | Sökning, en fråga | Mot ren MkDocs |"
     assert header in proc.stdout

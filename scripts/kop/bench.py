@@ -210,6 +210,7 @@ def _fmt(m: Measure) -> str:
 
 def run(scales: list[str], runs: int, out: Path, seed: int = 1, log=print) -> str:  # type: ignore[no-untyped-def]
     """Run the benchmark and return the Markdown table (also written to ``out/results.md``)."""
+    out = out.resolve()  # the probes change directory: a relative path would point elsewhere there
     out.mkdir(parents=True, exist_ok=True)
     kop = [sys.executable, "-m", "kop"]
     rows: list[str] = []
