@@ -207,7 +207,7 @@ def format_all(
 
     def run_order() -> list[str]:
         run_items = [items[k] for k in keys]
-        return _cached_run(run_items, [], [], ids, cache_dir, fingerprint + "|order", _order_style())[2]
+        return _cached_run(run_items, [], [], ids, cache_dir, fingerprint + "|order", _order_style(), compact=True)[2]
 
     tasks: list = [lambda b=b: run_bucket(b) for b in buckets]
     if count > 1:
@@ -299,9 +299,16 @@ def _strip_parens(html: str) -> str:
 
 @lru_cache(maxsize=1)
 def _order_style() -> Path:
-    """APA with disambiguation switched off: the same sort order, computed in linear time."""
+    """APA's bibliography sort without its work: no disambiguation, and each entry rendered as ".".
+
+    The sort keys and the layout's conditions (which entries appear at all) are APA's own,
+    so the order is APA's. Rendering 10,000 full entries made this one run the memory peak
+    of a build without a cache (Pandoc: 591 MB, 5.5 s on the large benchmark corpus).
+    """
     text = style_path().read_text(encoding="utf-8")
     text = re.sub(r'disambiguate-add-(givenname|names|year-suffix)="true"', r'disambiguate-add-\1="false"', text)
+    start = text.index("<bibliography")
+    text = text[:start] + text[start:].replace('<text macro="bibliography"/>', '<text value="."/>')
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
     path = Path(tempfile.gettempdir()) / f"kop-apa-order-{digest}.csl"
     if not path.exists():
@@ -317,6 +324,7 @@ def _cached_run(
     cache_dir: Path | None,
     fingerprint: str,
     style: Path,
+    compact: bool = False,
 ) -> tuple[dict[str, str], dict[str, str], list[str]]:
     """One Pandoc run, returning (entries by key, clusters by signature, key order); cached."""
     items_json = json.dumps(run_items, ensure_ascii=False, sort_keys=True)
@@ -332,7 +340,7 @@ def _cached_run(
             return data["entries"], data["clusters"], data["order"]
         except (OSError, ValueError, KeyError):
             pass  # a damaged cache entry is simply recomputed
-    html = _run_pandoc(items_json, clusters_md, style)
+    html = _run_pandoc(items_json, clusters_md, style, compact)
     entries: dict[str, str] = {}
     order: list[str] = []
     for m in _ENTRY.finditer(html):
@@ -352,7 +360,10 @@ def _cached_run(
     return entries, clusters, order
 
 
-def _run_pandoc(items_json: str, clusters_md: list[str], style: Path | None = None) -> str:
+def _run_pandoc(items_json: str, clusters_md: list[str], style: Path | None = None, compact: bool = False) -> str:
+    """Run Pandoc citeproc once. ``compact`` asks its runtime to compact the heap instead of
+    copying it (GHCRTS=-c): about 0.6 s more, a third less memory for the run over the whole
+    bibliography (large benchmark corpus: 501 -> 362 MB)."""
     doc = [
         "---",
         f"lang: {LOCALE}",
@@ -370,7 +381,8 @@ def _run_pandoc(items_json: str, clusters_md: list[str], style: Path | None = No
                f"--bibliography={bib}", f"--csl={style or style_path()}"]
         try:
             proc = subprocess.run(cmd, input="\n".join(doc), capture_output=True, text=True, timeout=600,
-                                  check=False, encoding="utf-8")
+                                  check=False, encoding="utf-8",
+                                  env={**os.environ, "GHCRTS": "-c"} if compact else None)
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise FormattingError(f"Pandoc kunde inte köras: {exc}") from exc
     if proc.returncode != 0:
