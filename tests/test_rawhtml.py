@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import markdown
+import pytest
 from markdown.preprocessors import Preprocessor
 from mkdocs.config import load_config
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.utils.meta import get_data
 
 from kop.build import ensure_rawhtml
@@ -16,9 +19,18 @@ from tests.conftest import REPO
 from tests.linksite import link_site_fixture  # noqa: F401  (session fixture)
 
 
-def converter(with_rawhtml: bool = True) -> markdown.Markdown:
+@pytest.fixture(scope="module")
+def config(tmp_path_factory: pytest.TempPathFactory) -> MkDocsConfig:
+    """The repository's mkdocs.yml, loaded beside the (empty) generated folders it points to."""
+    root = tmp_path_factory.mktemp("rawhtml")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    for sub in ("theme", "docs"):
+        (root / "build" / sub).mkdir(parents=True)
+    return load_config(config_file=str(root / "mkdocs.yml"))
+
+
+def converter(config: MkDocsConfig, with_rawhtml: bool = True) -> markdown.Markdown:
     """Python-Markdown configured as mkdocs.yml configures it, with or without kop.rawhtml."""
-    config = load_config(config_file=str(REPO / "mkdocs.yml"))
     extensions = [e for e in config["markdown_extensions"] if with_rawhtml or e != EXTENSION_NAME]
     return markdown.Markdown(extensions=extensions, extension_configs=config["mdx_configs"])
 
@@ -34,8 +46,8 @@ def test_raw_wraps_and_strips_stray_markers():
     assert block("") == ""
 
 
-def test_fragment_is_copied_byte_for_byte_and_markdown_around_it_still_works():
-    md = converter()
+def test_fragment_is_copied_byte_for_byte_and_markdown_around_it_still_works(config):
+    md = converter(config)
     fragment = '<span class="kop-cite">*inte kursiv* &amp; <a href="#ref-a">A, 2020</a></span>'
     out = md.convert(f"Text *kursiv* {raw(fragment)} slut.\n{block('<section><p>_x_</p></section>')}**fet**")
     assert f"<p>Text <em>kursiv</em> {fragment} slut.</p>" in out
@@ -43,7 +55,7 @@ def test_fragment_is_copied_byte_for_byte_and_markdown_around_it_still_works():
     assert "<p><strong>fet</strong></p>" in out
 
 
-def test_generated_html_never_reaches_the_html_parsers():
+def test_generated_html_never_reaches_the_html_parsers(config):
     seen: list[str] = []
 
     class Spy(Preprocessor):
@@ -51,13 +63,13 @@ def test_generated_html_never_reaches_the_html_parsers():
             seen.append("\n".join(lines))
             return lines
 
-    md = converter()
+    md = converter(config)
     md.preprocessors.register(Spy(md), "spy", 21.5)  # just before MkDocs' (21) and Python-Markdown's (20)
     md.convert("Före " + raw('<span class="kop-cite">(A, 2020)</span>') + block('<div class="kop-x">y</div>'))
     assert seen and "kop-cite" not in seen[0] and "kop-x" not in seen[0] and OPEN not in seen[0]
 
 
-def test_every_generated_page_renders_as_it_would_as_plain_raw_html(link_site: Path):
+def test_every_generated_page_renders_as_it_would_as_plain_raw_html(link_site: Path, config):
     """The whole generated tree (overviews, tombstone, catalogue, references, evidence map, seminars):
     with kop.rawhtml, and with the markers removed and raw HTML parsed the ordinary way, the
     pages are the same apart from blank lines."""
@@ -66,8 +78,8 @@ def test_every_generated_page_renders_as_it_would_as_plain_raw_html(link_site: P
     assert len(marked) >= 10, [p.name for p in marked]
     for page in marked:
         _, body = [*get_data(page.read_text(encoding="utf-8"))][::-1]
-        fast = converter().convert(body)
-        plain = converter(with_rawhtml=False).convert(body.replace(OPEN, "").replace(CLOSE, ""))
+        fast = converter(config).convert(body)
+        plain = converter(config, with_rawhtml=False).convert(body.replace(OPEN, "").replace(CLOSE, ""))
         assert OPEN not in fast and CLOSE not in fast
         assert squeeze(fast) == squeeze(plain), page
 
