@@ -93,3 +93,14 @@ def test_the_build_adds_the_extension_when_mkdocs_yml_lacks_it(tmp_path: Path):
     config = load_config(config_file=str(tmp_path / "mkdocs.yml"))
     ensure_rawhtml(config)
     assert config["markdown_extensions"][0] == EXTENSION_NAME
+
+
+def test_ids_in_generated_html_still_count_for_mkdocs_anchor_check(config):
+    from mkdocs.structure.pages import _RawHTMLPreprocessor
+
+    md = converter(config)
+    scanner = _RawHTMLPreprocessor()
+    scanner._register(md)  # as MkDocs' Page.render does
+    generated = block('<section id="resultat-i-korthet"><h2 id="referenser">R</h2></section>')
+    md.convert("[Till resultaten](#resultat-i-korthet)" + generated + "<p id='egen'>x</p>")
+    assert {"resultat-i-korthet", "referenser", "egen"} <= scanner.present_anchor_ids
