@@ -15,11 +15,12 @@ renders the same whichever process renders it. This MkDocs plugin, added by
   own, so ``strict`` fails on them exactly as on warnings from the main process.
 
 It also halves the memory MkDocs holds, since each process holds only its share of the
-rendered pages. One thing a one-process build does that this does not: MkDocs' check of
-links to *anchors* in a page rendered by the other process is skipped (it logs at INFO
-level unless ``validation.anchors`` is raised in mkdocs.yml); links to pages are checked. The built site is byte for byte the same as a one-process build
-(``tests/test_parallel_pages.py``). Forking is only safe in a single-threaded process, so
-the plugin does nothing when other threads run (a test harness, the live preview).
+rendered pages. The built site is byte for byte the same as a one-process build
+(``tests/test_parallel_pages.py``). One check a one-process build makes is skipped: MkDocs'
+check of links to *anchors* in a page the other process rendered (it logs at INFO level
+unless ``validation.anchors`` is raised in mkdocs.yml); links to pages are still checked.
+Forking is only safe in a single-threaded process, so the plugin does nothing when other
+threads run (a test harness, the live preview).
 """
 
 from __future__ import annotations
