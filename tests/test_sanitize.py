@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import pickle
 import shutil
 import subprocess
 import sys
@@ -160,7 +161,7 @@ def test_parallel_sanitising_matches_one_process(tmp_path):
             [sys.executable, "-c", "import dataclasses, json, sys; from pathlib import Path; "
              "from kop.sanitize import sanitize_site; "
              "r = sanitize_site(Path(sys.argv[1]), workers=int(sys.argv[2])); "
-             "print(json.dumps({k: v for k, v in dataclasses.asdict(r).items() if k != 'cache_keys'}))",
+             "print(json.dumps({k: v for k, v in dataclasses.asdict(r).items() if k != 'cache_entries'}))",
              str(site), str(workers)],
             capture_output=True, text=True, check=True, env={**os.environ, "PYTHONPATH": str(REPO / "scripts")})
         reports[workers] = SanitizeReport(**json.loads(out.stdout))
@@ -181,12 +182,14 @@ def test_cached_regions_are_what_nh3_returns_and_unused_entries_go(tmp_path):
         (site / f"{name}.html").write_text(page.format(name), encoding="utf-8")
     sanitize_site(site, workers=1, cache_dir=cache)
     first = {p.name: p.read_text(encoding="utf-8") for p in site.iterdir()}
-    assert len(list(cache.iterdir())) == 2 and "onclick" not in first["a.html"]
+    entries = cache / "sanitized"  # kop.cache.ContentCache entries: pickled (key, cleaned region)
+    assert len(list(entries.iterdir())) == 2 and "onclick" not in first["a.html"]
     # a hit is served from the cache: plant a marker in the entry for page a
-    entry = next(p for p in cache.iterdir() if p.read_text(encoding="utf-8") == "<p>a</p>")
-    entry.write_text("<p>a från cachen</p>", encoding="utf-8")
+    entry = next(p for p in entries.iterdir() if pickle.loads(p.read_bytes())[1] == "<p>a</p>")
+    key, _ = pickle.loads(entry.read_bytes())
+    entry.write_bytes(pickle.dumps((key, "<p>a från cachen</p>")))
     (site / "a.html").write_text(page.format("a"), encoding="utf-8")
     (site / "b.html").unlink()
     sanitize_site(site, workers=1, cache_dir=cache)
     assert "a från cachen" in (site / "a.html").read_text(encoding="utf-8")
-    assert [p.name for p in cache.iterdir()] == [entry.name]  # b's entry was not used: pruned
+    assert [p.name for p in entries.iterdir()] == [entry.name]  # b's entry was not used: pruned

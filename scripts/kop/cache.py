@@ -29,7 +29,7 @@ import os
 import pickle
 import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
@@ -115,6 +115,10 @@ class ContentCache:
         if self.enabled:
             self._store(path, (key, value))
         return value
+
+    def mark_used(self, kind: str, names: Iterable[str]) -> None:
+        """Count entries that other processes (forked workers) used as used here, before :meth:`prune`."""
+        self.used.setdefault(kind, set()).update(names)
 
     def prune(self) -> int:
         """Delete entries of the kinds used in this run that this run did not use; return how many.

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import threading
+from collections.abc import Callable, Iterable
+from typing import Any
 
 
 def usable_cores() -> int:
@@ -17,3 +20,18 @@ def usable_cores() -> int:
 def can_fork() -> bool:
     """Forking copies only the calling thread, so it is safe only in a single-threaded process."""
     return hasattr(os, "fork") and threading.active_count() == 1
+
+
+def worker_count(items: int, minimum: int) -> int:
+    """Processes for ``items`` independent jobs: one per core, or 1 when forking is unsafe or
+    there are fewer than ``minimum`` jobs (then a fork costs more than it saves)."""
+    return usable_cores() if can_fork() and items >= minimum else 1
+
+
+def fork_starmap(func: Callable[..., Any], arglists: Iterable[tuple[Any, ...]], workers: int,
+                 chunksize: int = 1) -> list[Any]:
+    """``[func(*args) for args in arglists]``, in a pool of ``workers`` forked processes if above 1."""
+    if workers <= 1:
+        return [func(*args) for args in arglists]
+    with multiprocessing.get_context("fork").Pool(workers) as pool:
+        return pool.starmap(func, arglists, chunksize=chunksize)

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import hashlib
 import io
-import multiprocessing
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from .cores import can_fork, usable_cores
+from .cores import fork_starmap, worker_count
 
 SIZE = (1200, 630)
 BACKGROUND = (40, 53, 147)  # indigo 800: white text on it has a contrast ratio above 10:1
@@ -120,12 +119,8 @@ def cards(texts: list[tuple[str, str, str]], cache_dir: Path | None = None) -> l
         paths.append(cached)
         out.append(cached.read_bytes() if cached and cached.is_file() else None)
     missing = [i for i, data in enumerate(out) if data is None]
-    workers = usable_cores() if can_fork() and len(missing) >= MIN_PARALLEL_CARDS else 1
-    if workers > 1:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            drawn = pool.starmap(draw_card, [texts[i] for i in missing], chunksize=8)
-    else:
-        drawn = [draw_card(*texts[i]) for i in missing]
+    drawn = fork_starmap(draw_card, [texts[i] for i in missing], worker_count(len(missing), MIN_PARALLEL_CARDS),
+                         chunksize=8)
     for i, data in zip(missing, drawn, strict=True):
         out[i] = data
         cached = paths[i]

@@ -35,7 +35,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 from mkdocs.structure.pages import Page
 
-from .cores import can_fork, usable_cores
+from .cores import worker_count
 
 log = logging.getLogger("mkdocs.plugins.kop")
 
@@ -81,10 +81,8 @@ class ParallelPages(BasePlugin):  # type: ignore[type-arg]
         self.delegated = 0
 
     def on_nav(self, nav: Any, *, config: Any, files: Any) -> Any:
-        if not can_fork() or usable_cores() < 2:
-            return nav
         pages = [f for f in files.documentation_pages() if self.select(f.src_uri)]
-        if len(pages) < self.min_pages:
+        if worker_count(len(pages), self.min_pages) < 2:
             return nav
         # spread evenly (page sizes vary along the alphabet, not between neighbours)
         share = [f for i, f in enumerate(pages) if int((i + 1) * WORKER_SHARE) != int(i * WORKER_SHARE)]

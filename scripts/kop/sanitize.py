@@ -25,9 +25,6 @@ silently disabling the sanitiser.
 
 from __future__ import annotations
 
-import hashlib
-import multiprocessing
-import os
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -36,7 +33,8 @@ from pathlib import Path
 
 import nh3
 
-from .cores import can_fork, usable_cores
+from .cache import ContentCache
+from .cores import fork_starmap, worker_count
 
 # Our own markup: Python-Markdown (tables, admonitions, footnotes, def lists, details,
 # toc permalinks), render.py's header card, findings table and reference list, Material's
@@ -112,7 +110,7 @@ class SanitizeReport:
     cleaned: int = 0
     changed: list[str] = field(default_factory=list)
     no_region: list[str] = field(default_factory=list)
-    cache_keys: set[str] = field(default_factory=set, compare=False, repr=False)
+    cache_entries: set[str] = field(default_factory=set, compare=False, repr=False)
 
 
 def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
@@ -149,66 +147,34 @@ def clean_fragment(fragment: str) -> str:
     )
 
 
-def sanitize_page(html_text: str, cache: FragmentCache | None = None) -> str | None:
-    """The page with its content region sanitised, or None if it has no content region."""
+CACHE_KIND = "sanitized"
+
+
+@lru_cache(maxsize=1)
+def _nh3_version() -> str:
+    return f"nh3={metadata.version('nh3')}"
+
+
+def sanitize_page(html_text: str, cache: ContentCache | None = None) -> str | None:
+    """The page with its content region sanitised, or None if it has no content region.
+
+    With ``cache``, a region cleaned in an earlier build is reused (most pages come out of
+    MkDocs unchanged, and nh3 was the second-largest step of a warm build on the large
+    benchmark corpus). The key is the region itself, the code fingerprint (this module's
+    allow-list included) and nh3's version: every input of :func:`clean_fragment`.
+    """
     start = _CONTENT_START.search(html_text)
     end = html_text.rfind(_CONTENT_END)
     if start is None or end < start.end():
         return None
     fragment = html_text[start.end() : end]
-    cleaned = cache.get(fragment) if cache else None
-    if cleaned is None:
+    if cache is None:
         cleaned = clean_fragment(fragment)
-        if cache:
-            cache.put(fragment, cleaned)
+    else:
+        key = cache.key(CACHE_KIND, _nh3_version(), fragment)
+        cleaned = cache.get_or_compute(CACHE_KIND, key, lambda: clean_fragment(fragment),
+                                       lambda value: isinstance(value, str))
     return html_text[: start.end()] + cleaned + html_text[end:]
-
-
-@lru_cache(maxsize=1)
-def _fingerprint() -> bytes:
-    """Everything a cleaned fragment depends on besides the fragment: this module and nh3."""
-    return hashlib.sha256(Path(__file__).read_bytes() + f"|nh3 {metadata.version('nh3')}".encode()).digest()
-
-
-class FragmentCache:
-    """Cleaned content regions on disk, keyed by a hash of the raw region and :func:`_fingerprint`.
-
-    Why: most pages come out of MkDocs unchanged from one build to the next, and nh3 was
-    the second-largest step of a build with a warm cache on the large benchmark corpus.
-    The key covers every input of :func:`clean_fragment`, so a hit is exactly what nh3
-    would return; an unreadable entry is recomputed. Entries a build did not use are
-    removed afterwards (:func:`prune`), so the cache holds one site's pages.
-    """
-
-    def __init__(self, directory: Path) -> None:
-        self.directory = directory
-        self.used: set[str] = set()
-
-    def _key(self, fragment: str) -> str:
-        return hashlib.sha256(_fingerprint() + fragment.encode("utf-8")).hexdigest()
-
-    def get(self, fragment: str) -> str | None:
-        key = self._key(fragment)
-        self.used.add(key)
-        try:
-            return (self.directory / f"{key}.html").read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            return None
-
-    def put(self, fragment: str, cleaned: str) -> None:
-        self.directory.mkdir(parents=True, exist_ok=True)
-        target = self.directory / f"{self._key(fragment)}.html"
-        tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-        tmp.write_text(cleaned, encoding="utf-8")
-        tmp.replace(target)
-
-
-def prune(directory: Path, used: set[str]) -> None:
-    """Remove cache entries (and stray temporary files) that this build did not use."""
-    if directory.is_dir():
-        for entry in directory.iterdir():
-            if entry.is_file() and entry.stem not in used:
-                entry.unlink(missing_ok=True)
 
 
 MIN_PARALLEL_PAGES = 100  # below this, forking costs more than it saves
@@ -219,18 +185,19 @@ def sanitize_site(site_dir: Path, workers: int | None = None, cache_dir: Path | 
 
     Pages are independent, so with many pages they are shared out among forked workers, one
     per core (``workers`` overrides; forking is skipped while other threads run). With
-    ``cache_dir``, cleaned regions are reused across builds (:class:`FragmentCache`).
+    ``cache_dir``, cleaned regions are reused across builds (a :class:`~kop.cache.ContentCache`
+    pruned to the pages of this build).
     """
     paths = sorted(site_dir.rglob("*.html"))
     if workers is None:
-        workers = usable_cores() if can_fork() and len(paths) >= MIN_PARALLEL_PAGES else 1
-    if workers <= 1:
-        parts = [_sanitize_paths(site_dir, paths, cache_dir)]
-    else:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            parts = pool.starmap(_sanitize_paths, [(site_dir, paths[i::workers], cache_dir) for i in range(workers)])
+        workers = worker_count(len(paths), MIN_PARALLEL_PAGES)
+    workers = max(1, workers)
+    parts = fork_starmap(_sanitize_paths, [(site_dir, paths[i::workers], cache_dir) for i in range(workers)],
+                         workers)
     if cache_dir is not None:
-        prune(cache_dir, {key for part in parts for key in part.cache_keys})
+        cache = ContentCache(cache_dir)
+        cache.mark_used(CACHE_KIND, (name for part in parts for name in part.cache_entries))
+        cache.prune()
     return SanitizeReport(cleaned=sum(p.cleaned for p in parts),
                           changed=sorted(rel for p in parts for rel in p.changed),
                           no_region=sorted(rel for p in parts for rel in p.no_region))
@@ -238,7 +205,7 @@ def sanitize_site(site_dir: Path, workers: int | None = None, cache_dir: Path | 
 
 def _sanitize_paths(site_dir: Path, paths: list[Path], cache_dir: Path | None = None) -> SanitizeReport:
     report = SanitizeReport()
-    cache = FragmentCache(cache_dir) if cache_dir is not None else None
+    cache = ContentCache(cache_dir) if cache_dir is not None else None
     for path in paths:
         text = path.read_text(encoding="utf-8")
         cleaned = sanitize_page(text, cache)
@@ -251,5 +218,5 @@ def _sanitize_paths(site_dir: Path, paths: list[Path], cache_dir: Path | None = 
             report.changed.append(rel)
             path.write_text(cleaned, encoding="utf-8")
     if cache:
-        report.cache_keys = cache.used
+        report.cache_entries = cache.used.get(CACHE_KIND, set())
     return report
