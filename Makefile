@@ -33,7 +33,7 @@ ny: $(STAMP)
 test: $(STAMP) $(NODE_STAMP) system-deps
 	$(PY) -m pytest
 
-# Benchmark on generated corpora (synthetic data in bench-out/, git-ignored); see scripts/kop/bench.py.
+# Benchmark on generated corpora (synthetic data in bench-out/, git-ignored); see scripts/kop/dev/bench.py.
 bench: $(STAMP)
 	$(KOP) bench
 

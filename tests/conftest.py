@@ -17,7 +17,7 @@ from typing import ClassVar
 
 import pytest
 
-from kop.browser import CHROMIUM_ARGS, chromium_path
+from kop.dev.browser import CHROMIUM_ARGS, chromium_path
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -56,10 +56,10 @@ def make_link_project(root: Path, seminars: bool = True) -> Path:
 @pytest.fixture(scope="session", name="link_site")
 def link_site_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The project root after ``register`` and a full build (``<root>/site`` is the site)."""
-    from kop.build import build
-    from kop.pipeline import check
-    from kop.project import load_project
-    from kop.registry import register
+    from kop.check.pipeline import check
+    from kop.core.project import load_project
+    from kop.features.registry import register
+    from kop.site.build import build
 
     root = make_link_project(tmp_path_factory.mktemp("links") / "project")
     project = load_project(root)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from kop.lock import clean_stale
+from kop.site.lock import clean_stale
 
 REPO = Path(__file__).resolve().parent.parent
 VALID = Path(__file__).parent / "fixtures" / "valid" / "testoversikt.md"

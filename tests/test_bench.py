@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from kop.citations import scan_citations
-from kop.corpus import CITATION_FORMS, KEY_PUNCTUATION, generate
-from kop.frontmatter import decode_text, split_front_matter
-from kop.pipeline import check
-from kop.project import load_project
+from kop.check.pipeline import check
+from kop.cite.scan import scan_citations
+from kop.core.project import load_project
+from kop.dev.corpus import CITATION_FORMS, KEY_PUNCTUATION, generate
+from kop.sources.frontmatter import decode_text, split_front_matter
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -1,4 +1,4 @@
-"""Tests for kop.bibliography: loading, validating and converting references.bib.
+"""Tests for kop.bib.load: loading, validating and converting references.bib.
 
 Fixtures live in tests/fixtures/bib/. valid.bib holds real works (plus one clearly
 marked test entry for @mastersthesis); the error fixtures use invented "test-" keys.
@@ -14,10 +14,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kop import bibliography
-from kop.bibliography import decode_latex, load_bibliography, normalise_doi, parse_names, to_csl
-from kop.messages import CATALOGUE
-from kop.model import Diagnostic, Reference
+from kop.bib import load as bibliography
+from kop.bib.load import decode_latex, load_bibliography, normalise_doi, parse_names, to_csl
+from kop.core.catalogue import CATALOGUE
+from kop.core.model import Diagnostic, Reference
 
 FIXTURES = Path(__file__).parent / "fixtures" / "bib"
 

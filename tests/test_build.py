@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from kop.build import build
-from kop.cli import main
-from kop.project import load_project
+from kop.cli.main import main
+from kop.core.project import load_project
+from kop.site.build import build
 
 FIXTURES = Path(__file__).parent / "fixtures"
 VALID = FIXTURES / "valid" / "testoversikt.md"

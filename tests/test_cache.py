@@ -13,10 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from kop import schema, validate
-from kop.cache import ContentCache, code_fingerprint
-from kop.pipeline import check
-from kop.project import load_project
+from kop.check import fields as validate
+from kop.check.pipeline import check
+from kop.core.project import load_project
+from kop.schema import load as schema
+from kop.sources.cache import ContentCache, code_fingerprint
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 VALID = (FIXTURES / "valid" / "testoversikt.md").read_text(encoding="utf-8")

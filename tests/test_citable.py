@@ -8,8 +8,9 @@ import bibtexparser
 import pytest
 from bs4 import BeautifulSoup
 
-from kop import citable, formatting
-from kop.model import Overview
+from kop.cite import apa as formatting
+from kop.core.model import Overview
+from kop.features import citable
 from tests.linksite import (
     HOSTILE_TITLE,
     link_site_fixture,  # noqa: F401  (session fixture)

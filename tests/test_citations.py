@@ -1,7 +1,7 @@
 """Tests for the citation scanner (Pandoc citation syntax) and its diagnostics.
 
 Expected results follow Pandoc's Markdown reader (checked against pandoc 3.9) except
-where the module docstring of ``kop.citations`` lists a deliberate difference.
+where the module docstring of ``kop.cite.scan`` lists a deliberate difference.
 """
 
 from __future__ import annotations
@@ -12,15 +12,15 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kop.citations import (
+from kop.cite.scan import (
     MALFORMED_CITATION,
     UNKNOWN_KEY,
     check_keys,
     malformed_citations,
     scan_citations,
 )
-from kop.messages import CATALOGUE
-from kop.model import Citation, CitationItem, Diagnostic
+from kop.core.catalogue import CATALOGUE
+from kop.core.model import Citation, CitationItem, Diagnostic
 
 
 def item(key: str, prefix: str = "", locator: str = "", suppress: bool = False) -> CitationItem:
@@ -740,7 +740,7 @@ def _timed(function: object, body: str) -> float:
 
 
 def test_a_flood_of_one_unknown_key_is_summarised():
-    from kop.citations import MAX_REPORTS_PER_KEY
+    from kop.cite.scan import MAX_REPORTS_PER_KEY
 
     body = "[@saknas] " * 500 + "\n[@finns]\n"
     diags = check_keys(scan_citations(body, 5), {"finns"}, "x.md")
@@ -753,7 +753,7 @@ def test_a_flood_of_one_unknown_key_is_summarised():
 
 
 def test_a_flood_of_malformed_citations_is_summarised():
-    from kop.citations import MAX_MALFORMED_REPORTS
+    from kop.cite.scan import MAX_MALFORMED_REPORTS
 
     diags = malformed_citations("[@] " * 300, 3, "x.md")
     assert [d.code for d in diags].count("KOP302") == MAX_MALFORMED_REPORTS

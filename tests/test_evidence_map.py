@@ -6,8 +6,8 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from kop.evidence_map import collect, evidence_map_page
-from kop.model import Overview
+from kop.core.model import Overview
+from kop.render.evidence_map import collect, evidence_map_page
 
 
 def overview(slug: str, areas: list[str], findings: list[tuple[str, str]], title: str = "") -> Overview:

@@ -67,9 +67,9 @@ def test_catalogue_has_every_published_overview(link_site):
 
 
 def test_feed_and_catalogue_do_not_depend_on_the_build_clock(link_site, monkeypatch):
-    from kop import extras
-    from kop.pipeline import check
-    from kop.project import load_project
+    from kop.check.pipeline import check
+    from kop.core.project import load_project
+    from kop.features import extras
 
     result = check(load_project(link_site))
     outputs = []

@@ -11,9 +11,9 @@ import os
 import re
 from pathlib import Path
 
-from kop.bibliography import load_bibliography
-from kop.citations import scan_citations
-from kop.formatting import anchor, format_all
+from kop.bib.load import load_bibliography
+from kop.cite.apa import anchor, format_all
+from kop.cite.scan import scan_citations
 
 HERE = Path(__file__).parent
 GOLDEN = HERE / "golden" / "formatting.json"
@@ -50,7 +50,7 @@ def test_formatting_matches_golden_output():
 
 
 def _sig(cit):
-    from kop.formatting import cluster_signature
+    from kop.cite.apa import cluster_signature
 
     return cluster_signature(cit)
 
@@ -108,9 +108,9 @@ def test_buckets_give_the_same_result_as_one_run():
 
 
 def test_buckets_match_one_run_on_a_generated_corpus(tmp_path):
-    from kop.corpus import generate
-    from kop.pipeline import check
-    from kop.project import load_project
+    from kop.check.pipeline import check
+    from kop.core.project import load_project
+    from kop.dev.corpus import generate
 
     generate(tmp_path / "corpus", "small", seed=3)
     result = check(load_project(tmp_path / "corpus"))
@@ -124,7 +124,7 @@ def test_buckets_match_one_run_on_a_generated_corpus(tmp_path):
 
 
 def test_group_key_folds_case_and_accents():
-    from kop.formatting import group_key
+    from kop.cite.apa import group_key
 
     assert group_key({"author": [{"family": "Åhgren", "given": "B."}]}) == group_key({"author": [{"family": "ahgren"}]})
     assert group_key({"editor": [{"literal": "Socialstyrelsen"}]}) == "socialstyrelsen"

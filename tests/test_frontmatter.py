@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from kop.frontmatter import decode_text, parse_yaml, split_front_matter
+from kop.sources.frontmatter import decode_text, parse_yaml, split_front_matter
 
 
 def fm(text: str | bytes):

@@ -15,11 +15,11 @@ from pathlib import Path
 import yaml
 
 import kop
-from kop.build import prepare
-from kop.guide import field_reference_markdown, message_catalogue_markdown
-from kop.messages import CATALOGUE
-from kop.project import _LenientLoader, load_project
-from kop.schema import iter_fields
+from kop.core.catalogue import CATALOGUE
+from kop.core.project import _LenientLoader, load_project
+from kop.render.guide import field_reference_markdown, message_catalogue_markdown
+from kop.schema.load import iter_fields
+from kop.site.build import prepare
 
 REPO = Path(__file__).resolve().parent.parent
 GUIDE = REPO / "docs" / "bidra"

@@ -9,7 +9,7 @@ import pytest
 from bs4 import BeautifulSoup
 from PIL import Image
 
-from kop.headmeta import script_json
+from kop.render.headmeta import script_json
 from tests.linksite import (
     HOSTILE_TITLE,
     link_site_fixture,  # noqa: F401  (session fixture)

@@ -23,9 +23,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kop import citations, safety
-from kop.bibliography import load_bibliography
-from kop.frontmatter import decode_text, split_front_matter
+from kop.bib.load import load_bibliography
+from kop.check import safety
+from kop.cite import scan as citations
+from kop.sources.frontmatter import decode_text, split_front_matter
 
 TESTS = Path(__file__).resolve().parent
 REPO = TESTS.parent

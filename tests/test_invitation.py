@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from kop.cli import main
+from kop.cli.main import main
 from tests.conftest import REPO
 from tests.linksite import (
     HOSTILE_TITLE,

@@ -6,15 +6,15 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kop.ogimage import MIN_PARALLEL_CARDS, card
+from kop.features.preview_cards import MIN_PARALLEL_CARDS, card
 
 REPO = Path(__file__).resolve().parent.parent
 
 _PARALLEL = """
 import sys
 from pathlib import Path
-from kop.cores import can_fork
-from kop.ogimage import MIN_PARALLEL_CARDS, cards, draw_card
+from kop.core.cores import can_fork
+from kop.features.preview_cards import MIN_PARALLEL_CARDS, cards, draw_card
 
 assert can_fork()  # a fresh process: the pool is really used
 cache = Path(sys.argv[1])

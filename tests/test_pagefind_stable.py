@@ -6,7 +6,7 @@ import gzip
 import shutil
 from pathlib import Path
 
-from kop.pagefind_stable import SIGNATURE, _encode, cbor_bytes, read_cbor, stabilise
+from kop.site.pagefind_stable import SIGNATURE, _encode, cbor_bytes, read_cbor, stabilise
 
 
 def write(path: Path, value) -> None:
@@ -61,7 +61,7 @@ def test_encoder_round_trips_real_pagefind_output(tmp_path):
     """Run the real Pagefind on a tiny site; decoding and re-encoding must give the same bytes."""
     import subprocess
 
-    from kop.search import pagefind_executable
+    from kop.features.search import pagefind_executable
 
     site = tmp_path / "site"
     site.mkdir()

@@ -1,4 +1,4 @@
-"""kop.parallel_pages: half the overview pages rendered in a forked worker, the same site as one process.
+"""kop.site.engine.parallel_pages: half the overview pages rendered in a forked worker, the same site as one process.
 
 Each build runs in a fresh Python process: the plugin (rightly) declines to fork in a
 process with other threads, which a test session may have (Playwright).
@@ -13,17 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from kop.build import prepare
-from kop.corpus import generate
-from kop.project import load_project
+from kop.core.project import load_project
+from kop.dev.corpus import generate
+from kop.site.build import prepare
 from tests.conftest import REPO
 
 _ENGINE = """
 import json, sys
 from pathlib import Path
-from kop.build import run_engine
-from kop.parallel_pages import ParallelPages
-from kop.project import load_project
+from kop.site.build import run_engine
+from kop.site.engine.parallel_pages import ParallelPages
+from kop.core.project import load_project
 
 root, site, mode = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 plugin = ParallelPages(min_pages=1) if mode != "serial" else False

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from kop.prisma import number, prisma_figure, prisma_svg
+from kop.render.prisma import number, prisma_figure, prisma_svg
 
 SVG = "{http://www.w3.org/2000/svg}"
 COUNTS = {  # Andersson et al. (2011), as in the shipped overview

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from kop import qr
+from kop.features.seminars import qr
 from tests.linksite import link_site_fixture  # noqa: F401  (session fixture)
 
 URL = "https://kop.example.org/seminarier/kommande-seminarium/"

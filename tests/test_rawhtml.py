@@ -1,4 +1,4 @@
-"""Generated HTML skips Markdown's HTML parsers (kop.rawhtml) and comes out exactly as before."""
+"""Generated HTML skips Markdown's HTML parsers (kop.render.fragments) and comes out exactly as before."""
 
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.utils.meta import get_data
 
-from kop.build import ensure_rawhtml
-from kop.rawhtml import CLOSE, EXTENSION_NAME, OPEN, block, raw
+from kop.render.fragments import CLOSE, EXTENSION_NAME, OPEN, block, raw
+from kop.site.build import ensure_rawhtml
 from tests.conftest import REPO
 from tests.linksite import link_site_fixture  # noqa: F401  (session fixture)
 
@@ -30,7 +30,7 @@ def config(tmp_path_factory: pytest.TempPathFactory) -> MkDocsConfig:
 
 
 def converter(config: MkDocsConfig, with_rawhtml: bool = True) -> markdown.Markdown:
-    """Python-Markdown configured as mkdocs.yml configures it, with or without kop.rawhtml."""
+    """Python-Markdown configured as mkdocs.yml configures it, with or without kop.render.fragments."""
     extensions = [e for e in config["markdown_extensions"] if with_rawhtml or e != EXTENSION_NAME]
     return markdown.Markdown(extensions=extensions, extension_configs=config["mdx_configs"])
 
@@ -71,7 +71,7 @@ def test_generated_html_never_reaches_the_html_parsers(config):
 
 def test_every_generated_page_renders_as_it_would_as_plain_raw_html(link_site: Path, config):
     """The whole generated tree (overviews, tombstone, catalogue, references, evidence map, seminars):
-    with kop.rawhtml, and with the markers removed and raw HTML parsed the ordinary way, the
+    with kop.render.fragments, and with the markers removed and raw HTML parsed the ordinary way, the
     pages are the same apart from blank lines."""
     pages = sorted((link_site / "build" / "docs").rglob("*.md"))
     marked = [p for p in pages if OPEN in p.read_text(encoding="utf-8")]

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from kop.build import build
-from kop.cli import main
-from kop.permalinks import site_addresses
-from kop.pipeline import check
-from kop.project import load_project
-from kop.registry import HEADER, REGISTRY_NAME, current_addresses, register
+from kop.check.pipeline import check
+from kop.cli.main import main
+from kop.core.project import load_project
+from kop.features.permalinks import site_addresses
+from kop.features.registry import HEADER, REGISTRY_NAME, current_addresses, register
+from kop.site.build import build
 from tests.conftest import REPO
 from tests.linksite import (
     ALIAS,
@@ -32,7 +32,7 @@ def registered(tmp_path: Path) -> Path:
 
 
 def _errors(root: Path) -> list[str]:
-    from kop.report import format_text
+    from kop.core.report import format_text
 
     return [format_text(d) for d in check(load_project(root)).diagnostics if d.severity == "error"]
 

@@ -51,7 +51,7 @@ def test_every_file_is_byte_identical(two_builds):
     differing = sorted(name for name in a if a[name] != b[name])
     assert not differing, differing
     assert len(a) > 20
-    # the search index is included: kop.pagefind_stable canonicalises Pagefind's hash-map order
+    # the search index is included: kop.site.pagefind_stable canonicalises Pagefind's hash-map order
     assert any(name.startswith("pagefind/filter/") for name in a)
 
 

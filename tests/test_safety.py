@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from kop.frontmatter import decode_text, split_front_matter
-from kop.model import Overview
-from kop.safety import bad_scheme, check_overview, dangerous_css, mask_code, scan_markdown
+from kop.check.safety import bad_scheme, check_overview, dangerous_css, mask_code, scan_markdown
+from kop.core.model import Overview
+from kop.sources.frontmatter import decode_text, split_front_matter
 
 VALID = Path(__file__).parent / "fixtures" / "valid" / "testoversikt.md"
 REPO = Path(__file__).resolve().parent.parent
@@ -146,7 +146,7 @@ def test_hostile_body_fails_kop_check_with_every_problem(make_project):
 
 
 def test_control_characters_are_reported_even_inside_code():
-    # \x0e/\x0f mark generated HTML for kop.rawhtml: contributed text may not carry them anywhere
+    # \x0e/\x0f mark generated HTML for kop.render.fragments: contributed text may not carry them anywhere
     assert codes("Text\x0e<b>x</b>\x0f") == [(1, 5, "KOP407"), (1, 14, "KOP407")]
     assert codes("```\nkod \x0b\n```") == [(2, 5, "KOP407")]
     assert codes("tabb\toch radbrytning\när vanlig text") == []

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from kop.build import prepare, run_engine
-from kop.project import load_project
-from kop.sanitize import SanitizeReport, clean_fragment, sanitize_page, sanitize_site
+from kop.core.project import load_project
+from kop.site.build import prepare, run_engine
+from kop.site.sanitize import SanitizeReport, clean_fragment, sanitize_page, sanitize_site
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -159,7 +159,7 @@ def test_parallel_sanitising_matches_one_process(tmp_path):
         # in a fresh process: forking this one is unsafe if the session runs threads (Playwright)
         out = subprocess.run(
             [sys.executable, "-c", "import dataclasses, json, sys; from pathlib import Path; "
-             "from kop.sanitize import sanitize_site; "
+             "from kop.site.sanitize import sanitize_site; "
              "r = sanitize_site(Path(sys.argv[1]), workers=int(sys.argv[2])); "
              "print(json.dumps({k: v for k, v in dataclasses.asdict(r).items() if k != 'cache_entries'}))",
              str(site), str(workers)],
@@ -182,7 +182,7 @@ def test_cached_regions_are_what_nh3_returns_and_unused_entries_go(tmp_path):
         (site / f"{name}.html").write_text(page.format(name), encoding="utf-8")
     sanitize_site(site, workers=1, cache_dir=cache)
     first = {p.name: p.read_text(encoding="utf-8") for p in site.iterdir()}
-    entries = cache / "sanitized"  # kop.cache.ContentCache entries: pickled (key, cleaned region)
+    entries = cache / "sanitized"  # kop.sources.cache.ContentCache entries: pickled (key, cleaned region)
     assert len(list(entries.iterdir())) == 2 and "onclick" not in first["a.html"]
     # a hit is served from the cache: plant a marker in the entry for page a
     entry = next(p for p in entries.iterdir() if pickle.loads(p.read_bytes())[1] == "<p>a</p>")

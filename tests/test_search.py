@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from kop.model import Overview
-from kop.render import render_header, stale_banner
-from kop.search import facet_values, index_markup, run_pagefind, search_page
+from kop.core.model import Overview
+from kop.features.search import facet_values, index_markup, run_pagefind, search_page
+from kop.render.overview import render_header, stale_banner
 
 META = {
     "id": "kop-2024-009", "title": "Barnavård", "summary": "Kort.", "status": "publicerad",

@@ -11,9 +11,9 @@ import pytest
 from bs4 import BeautifulSoup
 from icalendar import Calendar
 
-from kop.pipeline import check
-from kop.project import load_project
-from kop.report import format_text
+from kop.check.pipeline import check
+from kop.core.project import load_project
+from kop.core.report import format_text
 from tests.conftest import FIXTURES, REPO
 from tests.linksite import (
     link_site_fixture,  # noqa: F401  (session fixture)
@@ -164,7 +164,7 @@ def test_calendar_feed_has_every_seminar_with_the_same_uids(link_site):
 
 def test_seminar_pages_need_no_seminars_folder(make_project, tmp_path: Path):
     """A content tree without seminars/ still gets an (empty) Seminarier page for the nav."""
-    from kop import extras
+    from kop.features import extras
 
     root = make_project(overview_texts())
     result = check(load_project(root))

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from kop.pipeline import check
-from kop.project import load_project
-from kop.validate import next_free_id, orcid_checksum_ok
+from kop.check.fields import next_free_id, orcid_checksum_ok
+from kop.check.pipeline import check
+from kop.core.project import load_project
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import yaml
 
-from kop.schema import vocabulary_values
+from kop.schema.load import vocabulary_values
 
 REPO = Path(__file__).resolve().parent.parent
 WORKFLOWS = REPO / ".github" / "workflows"
@@ -136,6 +136,6 @@ def test_pre_commit_hooks_are_local_and_run(make_project) -> None:
                           timeout=120, check=False)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "overviews/trasig.md:" in proc.stderr and "[KOP105]" in proc.stderr, proc.stderr
-    proc = subprocess.run([*hooks["ruff"]["entry"].split(), "scripts/kop/newoverview.py"], capture_output=True,
+    proc = subprocess.run([*hooks["ruff"]["entry"].split(), "scripts/kop/cli/ny.py"], capture_output=True,
                           text=True, cwd=REPO, timeout=120, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -26,8 +26,8 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="session")
 def real_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The repository's own content built once per session with the real pipeline (MkDocs + Pagefind)."""
-    from kop.build import build
-    from kop.project import load_project
+    from kop.core.project import load_project
+    from kop.site.build import build
 
     root = tmp_path_factory.mktemp("real-site") / "project"
     root.mkdir()

@@ -81,9 +81,9 @@ def make_root(base: Path) -> Path:
 @pytest.fixture(scope="module")
 def xss_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Build with the body rule bypassed (in-process, the one function patched), so nh3 must do the work."""
-    from kop import safety
-    from kop.build import build
-    from kop.project import load_project
+    from kop.check import safety
+    from kop.core.project import load_project
+    from kop.site.build import build
 
     root = make_root(tmp_path_factory.mktemp("xss-build"))
     original = safety.check_overview

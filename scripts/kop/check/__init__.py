@@ -1,0 +1,1 @@
+"""Validation: field rules, cross-file rules, placeholders, safety, the check pipeline."""

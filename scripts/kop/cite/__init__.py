@@ -1,0 +1,1 @@
+"""Citations: scanning Pandoc citation syntax, checking keys and APA formatting."""

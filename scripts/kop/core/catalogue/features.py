@@ -1,0 +1,144 @@
+"""Messages: Permanent links, the address registry, seminars and search (KOP5xx, KOP6xx, KOP9xx)."""
+
+from kop.core.messages import Message
+
+MESSAGES = (
+    # ALIAS_IS_SLUG, kop/features/permalinks.py
+    Message(
+        "KOP610",
+        "Den tidigare adressen '{alias}' är samma som filens nuvarande namn.",
+        "Ta bort '{alias}' ur 'aliases'; där ska bara tidigare filnamn stå.",
+        explanation="Fältet aliases listar tidigare filnamn (kortnamn) så att gamla länkar leder vidare. Det "
+        "nuvarande filnamnet behöver ingen omdirigering.",
+    ),
+    # ALIAS_TAKEN, kop/features/permalinks.py
+    Message(
+        "KOP611",
+        "Adressen oversikter/{alias}/ används redan av {other}.",
+        "Två översikter kan inte ha samma adress. Ta bort '{alias}' ur 'aliases' i en av filerna.",
+        explanation="Ett tidigare filnamn i aliases får inte vara en annan översikts nuvarande filnamn eller "
+        "tidigare filnamn, eftersom adressen då skulle leda till två sidor.",
+    ),
+    # UNKNOWN_REPLACEMENT, kop/features/permalinks.py
+    Message(
+        "KOP612",
+        "Översikten '{id}' i 'withdrawn.replaced_by' finns inte.{suggestion}",
+        "Ange id för en publicerad översikt som ersätter den här, eller ta bort 'replaced_by'.",
+        explanation="En tillbakadragen översikt kan hänvisa läsaren till en annan översikt. Id:t måste finnas.",
+    ),
+    # REPLACED_BY_ITSELF, kop/features/permalinks.py
+    Message(
+        "KOP613",
+        "Översikten anger sig själv ({id}) som ersättare.",
+        "Ange id för en annan översikt, eller ta bort 'replaced_by'.",
+        explanation="replaced_by ska peka på en annan översikt än den som dras tillbaka.",
+    ),
+    # WITHDRAWN_IN_FUTURE, kop/features/permalinks.py
+    Message(
+        "KOP614",
+        "Datumet {value} i 'withdrawn.date' ligger i framtiden.",
+        "Ange dagen då översikten drogs tillbaka (i dag eller tidigare).",
+        explanation="En översikt kan inte ha dragits tillbaka ett datum som inte har kommit.",
+    ),
+    # REPLACEMENT_NOT_PUBLISHED, kop/features/permalinks.py
+    Message(
+        "KOP615",
+        "Ersättaren '{id}' i 'withdrawn.replaced_by' är inte publicerad.",
+        "Hänvisa till en publicerad översikt som inte själv är tillbakadragen.",
+        explanation="Läsaren av en tillbakadragen översikt ska skickas till en sida som finns: ersättaren får inte "
+        "vara ett utkast eller själv tillbakadragen.",
+    ),
+    # UNRESOLVED, kop/features/registry.py
+    Message(
+        "KOP601",
+        "Den publicerade adressen '{address}' leder inte längre till någon sida.",
+        "Adresser i published-urls.txt får aldrig sluta fungera. Har översiktens fil bytt namn: lägg det gamla "
+        "namnet i 'aliases'. Har översikten tagits bort: återställ filen och fyll i 'withdrawn'.",
+        explanation="published-urls.txt listar alla adresser som har publicerats. Bygget kontrollerar att var och en "
+        "fortfarande leder till en sida, en fil eller en vidarebefordran, så att länkar i e-post, på affischer och i "
+        "referenslistor aldrig går sönder.",
+    ),
+    # MALFORMED, kop/features/registry.py
+    Message(
+        "KOP602",
+        "Raden '{text}' är inte en adress.",
+        "Skriv en adress per rad som börjar med / (till exempel /k/kop-2024-001/), eller en kommentar som börjar "
+        "med #. Använd gärna make register i stället för att skriva för hand.",
+        explanation="Varje rad i published-urls.txt är en adress på webbplatsen som börjar med /, en kommentar (#) "
+        "eller tom.",
+    ),
+    # DUPLICATE, kop/features/registry.py
+    Message(
+        "KOP603",
+        "Adressen '{address}' står redan på rad {first}.",
+        "Ta bort den ena raden.",
+        severity="warning",
+        explanation="Varje adress behöver bara stå en gång i published-urls.txt.",
+    ),
+    # PAGEFIND_FAILED, kop/features/search.py
+    Message(
+        "KOP940",
+        "Sökindexet kunde inte skapas: {problem}",
+        "Kör bygget igen. Kvarstår felet, kontrollera att beroendena är installerade (make site).",
+        explanation="Efter att webbplatsen byggts skapar Pagefind sökindexet. Misslyckas det publiceras inte den nya "
+        "webbplatsen, och den tidigare finns kvar.",
+    ),
+    # DEADLINE_AFTER, kop/features/seminars/model.py
+    Message(
+        "KOP501",
+        "Sista anmälningsdag ({deadline}) är efter seminariet ({date}).",
+        "Sätt 'registration.deadline' till seminariedagen eller tidigare.",
+        explanation="Anmälan måste stänga senast samma dag som seminariet hålls.",
+    ),
+    # UNKNOWN_OVERVIEW, kop/features/seminars/model.py
+    Message(
+        "KOP502",
+        "Översikten '{id}' finns inte.{suggestion}",
+        "Rätta id:t i 'overviews' så att det pekar på en översikt i overviews/ (fältet id överst i filen).",
+        explanation="Fältet overviews i ett seminarium listar id för de översikter som diskuteras. Varje id måste "
+        "finnas, annars blir länken i inbjudan trasig.",
+    ),
+    # END_BEFORE_START, kop/features/seminars/model.py
+    Message(
+        "KOP503",
+        "Seminariet slutar ({end}) innan det börjar ({start}).",
+        "Rätta 'start' eller 'end'. Tiderna är svensk tid, TT:MM.",
+        explanation="Sluttiden måste vara efter starttiden samma dag.",
+    ),
+    # TIME_NOT_QUOTED, kop/features/seminars/model.py
+    Message(
+        "KOP504",
+        "Tiden i '{field}' måste stå inom citattecken.",
+        "Skriv till exempel {field}: \"{suggestion}\". Utan citattecken läser YAML 11:30 som ett tal.",
+        explanation="YAML tolkar en tid som 11:30 utan citattecken som ett tal i sextiosystemet (690). Skriv "
+        "därför tider inom citattecken.",
+    ),
+    # BAD_SEMINAR_SLUG, kop/features/seminars/model.py
+    Message(
+        "KOP505",
+        "Filnamnet '{name}' är inte ett giltigt kortnamn (slug).",
+        "Döp om filen till '{suggestion}.md': små bokstäver a–z, siffror och bindestreck.",
+        explanation="Seminariets filnamn blir en del av webbadressen seminarier/<kortnamn>/.",
+    ),
+    # DRAFT_OVERVIEW, kop/features/seminars/model.py
+    Message(
+        "KOP506",
+        "Översikten '{id}' är ett utkast och publiceras inte.",
+        "Ta bort id:t ur 'overviews' eller publicera översikten först.",
+        explanation="Ett seminarium kan bara länka till publicerade översikter; ett utkast har ingen sida.",
+    ),
+    # NO_PLACE, kop/features/seminars/model.py
+    Message(
+        "KOP507",
+        "Seminariet har varken plats ('place') eller digital länk ('online').",
+        "Lägg till 'place:' med namn (och gärna adress) eller 'online:' med en länk.",
+        explanation="Inbjudan och kalenderfilen måste tala om var man deltar.",
+    ),
+    # GATHERING_AFTER_START, kop/features/seminars/model.py
+    Message(
+        "KOP508",
+        "Samlingen ({gathering}) är efter att seminariet börjat ({start}).",
+        "Sätt 'gathering' till en tid före 'start', eller ta bort fältet.",
+        explanation="Fältet gathering anger när mingel eller samling börjar före själva seminariet.",
+    ),
+)

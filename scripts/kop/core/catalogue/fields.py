@@ -1,0 +1,177 @@
+"""Messages: Front-matter fields and rules across files (KOP1xx)."""
+
+from kop.core.messages import Message
+
+# Placeholder text that make ny writes into required fields (kop.check.placeholders looks for it).
+PLACEHOLDER_MARKER = "ERSÄTT"
+MARKER = PLACEHOLDER_MARKER
+
+MESSAGES = (
+    # REQUIRED, kop/check/fields.py
+    Message(
+        "KOP110",
+        "Det obligatoriska fältet '{field}' saknas.",
+        "Lägg till '{field}:' i front matter. Se fältreferensen i bidragsguiden för vad fältet ska innehålla.",
+        explanation="Vissa fält måste finnas i varje översikt, till exempel id, title, question och authors. "
+        "Fältreferensen i bidragsguiden visar vilka som är obligatoriska.",
+    ),
+    # UNKNOWN_FIELD, kop/check/fields.py
+    Message(
+        "KOP111",
+        "Okänt fält '{field}'.{suggestion}",
+        "Rätta stavningen eller ta bort fältet. Tillåtna fält här: {allowed}.",
+        explanation="Fältet finns inte i schemat. Oftast är det ett stavfel (till exempel 'titel' i stället för "
+        "'title'); fältnamnen är på engelska.",
+    ),
+    # WRONG_TYPE, kop/check/fields.py
+    Message(
+        "KOP112",
+        "Fältet '{field}' ska vara {expected}, men är {actual}.",
+        "{example}",
+        explanation="Fältet har fel sorts värde, till exempel en enskild text där det ska vara en lista. "
+        "En lista skrivs med ett bindestreck först på varje rad.",
+    ),
+    # NOT_IN_VOCABULARY, kop/check/fields.py
+    Message(
+        "KOP113",
+        "'{value}' är inte ett tillåtet värde för '{field}'.{suggestion}",
+        "Välj ett av: {allowed}.",
+        explanation="Fältet tar bara värden från en kontrollerad lista (till exempel område, metod, status och "
+        "evidensstyrka). Listorna står i scripts/kop/schema/vocabularies.yml; nya värden läggs till där.",
+    ),
+    # BAD_FORMAT, kop/check/fields.py
+    Message(
+        "KOP114",
+        "Fältet '{field}' har fel format: '{value}'.",
+        "Skriv det som {expected}.",
+        explanation="Värdet följer inte det format fältet kräver, till exempel id (kop-ÅÅÅÅ-NNN), datum "
+        "(ÅÅÅÅ-MM-DD) eller ORCID (NNNN-NNNN-NNNN-NNNN).",
+    ),
+    # BAD_LENGTH, kop/check/fields.py
+    Message(
+        "KOP115",
+        "Fältet '{field}' {problem}.",
+        "{fix}",
+        explanation="Värdet är för kort eller för långt, eller listan har för få eller för många delar.",
+    ),
+    # BAD_DATE, kop/check/fields.py
+    Message(
+        "KOP116",
+        "Datumet '{value}' i '{field}' finns inte.",
+        "Skriv datumet som ÅÅÅÅ-MM-DD inom citattecken, till exempel \"2024-03-15\".",
+        explanation="Datum skrivs som år-månad-dag, till exempel \"2024-03-15\", och måste vara ett datum som finns.",
+    ),
+    # SCHEMA_OTHER, kop/check/fields.py
+    Message(
+        "KOP119",
+        "Fältet '{field}' är ogiltigt: {problem}.",
+        "Se fältreferensen i bidragsguiden.",
+        explanation="Ett annat fel mot schemat. Meddelandet säger vad som är fel.",
+    ),
+    # BAD_SLUG, kop/check/fields.py
+    Message(
+        "KOP120",
+        "Filnamnet '{name}' är inte ett giltigt kortnamn (slug).",
+        "Döp om filen till '{suggestion}.md': små bokstäver a–z, siffror och bindestreck (å/ä blir a, ö blir o).",
+        explanation="Filnamnet blir en del av webbadressen. Det får bara innehålla små bokstäver a–z, siffror och "
+        "bindestreck.",
+    ),
+    # DUPLICATE_ID, kop/check/fields.py
+    Message(
+        "KOP121",
+        "Id '{id}' används redan av {other}.",
+        "Ge översikten ett eget id. Nästa lediga id för året är {next_id}.",
+        explanation="Varje översikt har ett eget permanent id som aldrig återanvänds. Två filer med samma id "
+        "skulle göra den permanenta länken tvetydig.",
+    ),
+    # FUTURE_DATE, kop/check/fields.py
+    Message(
+        "KOP122",
+        "Datumet {value} i '{field}' ligger i framtiden.",
+        "Använd dagens datum eller ett tidigare datum.",
+        explanation="Publicerings-, uppdaterings- och sökdatum kan inte ligga i framtiden.",
+    ),
+    # UPDATED_BEFORE_PUBLISHED, kop/check/fields.py
+    Message(
+        "KOP123",
+        "'updated' ({updated}) är tidigare än 'published' ({published}).",
+        "Sätt 'updated' till samma dag som 'published' eller senare.",
+        explanation="En översikt kan inte uppdateras innan den publicerats.",
+    ),
+    # UNKNOWN_RELATED, kop/check/fields.py
+    Message(
+        "KOP124",
+        "Den relaterade översikten '{id}' finns inte.{suggestion}",
+        "Rätta id:t eller ta bort det ur 'related'.",
+        explanation="Fältet related får bara innehålla id för översikter som finns i overviews/.",
+    ),
+    # UNKNOWN_ARTICLE, kop/check/fields.py
+    Message(
+        "KOP125",
+        "Artikeln '{key}' finns inte i references.bib.{suggestion}",
+        "Lägg till artikeln i references.bib eller rätta nyckeln (utan @).",
+        explanation="Fältet article ska vara referensnyckeln för den publicerade artikeln om översikten.",
+    ),
+    # BAD_ORCID, kop/check/fields.py
+    Message(
+        "KOP126",
+        "ORCID '{value}' har fel kontrollsiffra.",
+        "Kopiera ORCID direkt från orcid.org; troligen är en siffra felskriven.",
+        explanation="Sista tecknet i ett ORCID är en kontrollsiffra som räknas fram ur de andra. Stämmer den inte "
+        "är någon siffra felskriven.",
+    ),
+    # TOO_MANY_WORDS, kop/check/fields.py
+    Message(
+        "KOP127",
+        "Sammanfattningen har {count} ord; högst {limit} är tillåtet.",
+        "Korta sammanfattningen. Den ska kunna läsas på en minut av en praktiker.",
+        explanation="Sammanfattningen ska vara kort och på lättläst svenska. Längre resonemang hör hemma i "
+        "brödtexten.",
+    ),
+    # PRISMA_MISMATCH, kop/check/fields.py
+    Message(
+        "KOP128",
+        "PRISMA-siffrorna går inte ihop: {problem}.",
+        "Kontrollera siffrorna i 'prisma' mot flödesschemat i din metodbeskrivning.",
+        explanation="Siffrorna i PRISMA-flödet kontrolleras mot varandra: granskade = identifierade minus "
+        "dubbletter, och varje steg kan inte ha fler poster än steget före.",
+    ),
+    # UNKNOWN_FINDING_REFERENCE, kop/check/fields.py
+    Message(
+        "KOP129",
+        "Slutsatsen hänvisar till '{key}', som inte finns i references.bib.{suggestion}",
+        "Rätta nyckeln (utan @) eller lägg till referensen i references.bib.",
+        explanation="Varje slutsats i findings anger de referenser som stöder den, med deras nycklar ur "
+        "references.bib.",
+    ),
+    # MISSING_PUBLISHED, kop/check/fields.py
+    Message(
+        "KOP130",
+        "Fältet 'published' saknas, men status är '{status}'.",
+        "Lägg till 'published: \"ÅÅÅÅ-MM-DD\"' eller sätt status till utkast.",
+        explanation="En översikt som inte är ett utkast visas på webbplatsen och behöver ett publiceringsdatum.",
+    ),
+    # SELF_RELATED, kop/check/fields.py
+    Message(
+        "KOP131",
+        "Översikten anger sig själv ({id}) som relaterad.",
+        "Ta bort det egna id:t ur 'related'.",
+        explanation="Fältet related ska peka på andra översikter.",
+    ),
+    # PERIOD_REVERSED, kop/check/fields.py
+    Message(
+        "KOP132",
+        "Sökperioden börjar ({start}) efter att den slutar ({end}).",
+        "Byt plats på 'from' och 'to' i 'search.period'.",
+        explanation="Sökperiodens första år måste vara samma som eller före det sista.",
+    ),
+    # PLACEHOLDER_LEFT, kop/check/placeholders.py
+    Message(
+        "KOP140",
+        "Platshållaren '{excerpt}' i {where} är inte ersatt, men status är '{status}'.",
+        "Skriv in den riktiga texten i stället för platshållaren, eller sätt status till utkast.",
+        explanation="Kommandot make ny och mallen overviews/_mall.md fyller obligatoriska fält med text som "
+        f"börjar med {MARKER}, så att ett utkast går igenom kontrollen medan det skrivs. Innan översikten "
+        "lämnar status utkast måste alla sådana platshållare, i fälten och i brödtexten, vara ersatta.",
+    ),
+)

@@ -1,0 +1,49 @@
+"""Messages: The build (KOP9xx)."""
+
+from kop.core.messages import Message
+
+MESSAGES = (
+    # ENGINE_FAILED, kop/site/build.py
+    Message(
+        "KOP901",
+        "Webbplatsen kunde inte byggas: {problem}",
+        "Läs meddelandet ovan. Gäller det en sida i docs/, rätta länken eller texten där.",
+        explanation="Själva webbplatsbygget (MkDocs) stoppade, till exempel för en trasig länk i docs/. "
+        "Källfilerna är orörda och den tidigare byggda webbplatsen finns kvar.",
+    ),
+    # CITEPROC_FAILED, kop/site/build.py
+    Message(
+        "KOP902",
+        "Referenserna kunde inte formateras: {problem}",
+        "Kontrollera den senast ändrade posten i references.bib.",
+        explanation="Formateringen av referenser enligt APA 7 misslyckades. Det beror nästan alltid på en "
+        "ovanlig post i references.bib.",
+    ),
+    # PREPARE_FAILED, kop/site/build.py
+    Message(
+        "KOP904",
+        "Sidorna kunde inte skapas: {problem}",
+        "Kör 'make check' för att se om något i innehållet är fel. Hjälper inte det, rapportera felet till "
+        "förvaltarna med hela meddelandet.",
+        explanation="Ett oväntat fel uppstod när sidorna skapades. Den tidigare byggda webbplatsen finns kvar "
+        "och inga källfiler har ändrats.",
+    ),
+    # NO_SITE_CONFIG, kop/site/build.py
+    Message(
+        "KOP903",
+        "Webbplatsens inställningsfil mkdocs.yml saknas i {root}.",
+        "Kör kommandot i projektets rotkatalog (där overviews/ och mkdocs.yml finns), eller ange den med --root.",
+        explanation="Bygget behöver mkdocs.yml med webbplatsens namn, meny och tema. Oftast står man i fel "
+        "katalog när kommandot körs.",
+    ),
+    # LOCKED, kop/site/lock.py
+    Message(
+        "KOP950",
+        "Ett annat bygge pågår fortfarande i den här katalogen (väntade {seconds} s).",
+        "Vänta tills det andra bygget (till exempel make serve eller make site i ett annat fönster) är "
+        "klart, eller avsluta det, och försök igen.",
+        explanation="Bara ett bygge i taget får skriva till build/ och site/ i samma katalog; annars kunde "
+        "två byggen blanda ihop sina sidor. Ett andra bygge väntar därför på det första och ger upp med det "
+        "här meddelandet om det dröjer för länge.",
+    ),
+)

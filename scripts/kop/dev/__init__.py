@@ -1,0 +1,1 @@
+"""Developer tools: benchmark, synthetic corpora, browser helpers."""

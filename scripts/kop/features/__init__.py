@@ -1,0 +1,1 @@
+"""Features that plug in through kop.core.feature.Feature; FEATURES lists them."""

@@ -1,0 +1,206 @@
+"""Make each overview citable: its own APA 7 reference, BibTeX and RIS, and the "Citera" box.
+
+The APA reference to the overview itself is formatted by the same Pandoc/CSL path as
+every other reference, in ONE extra batch per build for all overviews (cached by
+content hash like the main run). It is a separate batch on purpose: in the main run
+every reference takes part in year-suffix disambiguation (``nocite: @*``), and an
+overview by the same author in the same year as a cited work would otherwise turn
+that work's "2024" into "2024a" on pages that never cite the overview.
+
+The citation points at the permanent address ``/k/<id>/``, which never changes even if
+the overview's file is renamed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+from kop.cite.apa import format_all
+from kop.core.html import esc
+from kop.core.model import Overview, Reference
+from kop.core.urls import absolute, permalink
+
+GENRE = "Kunskapsöversikt"
+
+
+def publisher(settings: dict[str, Any], site_name: str) -> str:
+    return str(settings.get("publisher") or site_name)
+
+
+def split_name(name: str) -> dict[str, str]:
+    """A CSL name from an author string.
+
+    ``Efternamn, Förnamn`` is explicit; otherwise the last word is the family name
+    ("Förnamn Efternamn", as the schema asks). A single word, or a placeholder that
+    ends in one letter ("Exempelforskare A"), is kept whole as a literal name.
+    """
+    name = " ".join(str(name).split())
+    if "," in name:
+        family, given = (part.strip() for part in name.split(",", 1))
+        return {"family": family, "given": given} if given else {"literal": family}
+    words = name.split(" ")
+    if len(words) < 2 or len(words[-1]) == 1:
+        return {"literal": name}
+    return {"family": words[-1], "given": " ".join(words[:-1])}
+
+
+def _date_parts(value: Any) -> list[int] | None:
+    if not isinstance(value, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        return None
+    return [int(p) for p in value.split("-")]
+
+
+def version_date(ov: Overview) -> str:
+    """The date of the current version: ``updated`` if set, else ``published``."""
+    return str(ov.meta.get("updated") or ov.meta.get("published") or "")
+
+
+def csl_item(ov: Overview, url: str, pub: str) -> dict[str, Any]:
+    """The overview as a CSL-JSON ``report``: Author (Year). *Title* (Version x) [Kunskapsöversikt]. Publisher. URL."""
+    meta = ov.meta
+    item: dict[str, Any] = {
+        "id": str(meta.get("id")),
+        "type": "report",
+        "title": str(meta.get("title", ov.slug)),
+        "author": [split_name(a.get("name", "")) for a in meta.get("authors") or [] if isinstance(a, dict)],
+        "publisher": pub,
+        "genre": GENRE,
+        "URL": url,
+        "language": "sv",
+    }
+    parts = _date_parts(version_date(ov))
+    if parts:
+        item["issued"] = {"date-parts": [parts]}
+    if meta.get("version"):
+        item["version"] = str(meta["version"])
+    return item
+
+
+def self_references(overviews: Iterable[Overview], site_url: str, pub: str, cache_dir: Path | None) -> dict[str, str]:
+    """APA 7 HTML for each overview's own reference: {id: html}; one Pandoc run (or cache hit) per batch."""
+    # Each reference stands alone in its box, so APA's 2024a/2024b must never appear: overviews with the
+    # same authors and year go into different batches (usually there is just one batch).
+    batches: list[dict[str, Reference]] = []
+    keys: list[set[tuple[str, str]]] = []
+    for ov in overviews:
+        oid = str(ov.meta.get("id"))
+        item = csl_item(ov, absolute(site_url, permalink(oid)), pub)
+        key = (json.dumps(item.get("author"), sort_keys=True, ensure_ascii=False), version_date(ov)[:4])
+        index = next((i for i, used in enumerate(keys) if key not in used), len(batches))
+        if index == len(batches):
+            batches.append({})
+            keys.append(set())
+        batches[index][oid] = Reference(oid, "report", 0, {}, item)
+        keys[index].add(key)
+    out: dict[str, str] = {}
+    for batch in batches:
+        out.update(format_all(batch, [], cache_dir).entries)
+    return out
+
+
+# --- BibTeX and RIS ---------------------------------------------------------------------------------------------
+
+_BIBTEX_SPECIAL = {"\\": r"\textbackslash{}", "{": r"\{", "}": r"\}", "%": r"\%", "&": r"\&", "#": r"\#",
+                   "$": r"\$", "_": r"\_", "^": r"\^{}", "~": r"\~{}"}
+
+
+def bibtex_escape(value: Any) -> str:
+    """Escape text for a braced BibTeX field (UTF-8 stays as is; biber and Zotero read it)."""
+    text = " ".join(str(value).split())
+    return "".join(_BIBTEX_SPECIAL.get(ch, ch) for ch in text)
+
+
+def _bib_name(name: str) -> str:
+    parts = split_name(name)
+    if "literal" in parts:
+        return "{" + bibtex_escape(parts["literal"]) + "}"
+    return f"{bibtex_escape(parts['family'])}, {bibtex_escape(parts['given'])}"
+
+
+def bibtex(ov: Overview, url: str, pub: str) -> str:
+    """A ``@techreport`` entry (BibTeX and biblatex fields) keyed by the overview's id."""
+    meta = ov.meta
+    fields: list[tuple[str, str]] = [
+        ("author", " and ".join(_bib_name(a.get("name", "")) for a in meta.get("authors") or [])),
+        ("title", "{" + bibtex_escape(meta.get("title", ov.slug)) + "}"),
+        ("institution", bibtex_escape(pub)),
+        ("type", GENRE),
+        ("number", bibtex_escape(meta.get("id"))),
+    ]
+    day = version_date(ov)
+    if day:
+        fields += [("year", day[:4]), ("date", day)]
+    if meta.get("version"):
+        fields.append(("version", bibtex_escape(meta["version"])))
+        fields.append(("note", bibtex_escape(f"Version {meta['version']}" + (f", {day}" if day else ""))))
+    fields += [("url", url.replace("{", "%7B").replace("}", "%7D")), ("langid", "swedish"), ("language", "swedish")]
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+    return f"@techreport{{{meta.get('id')},\n{body}\n}}\n"
+
+
+def _ris_value(value: Any) -> str:
+    return " ".join(str(value).split())
+
+
+def ris(ov: Overview, url: str, pub: str) -> str:
+    """An RIS record (type RPRT) with CRLF line endings, as the RIS specification asks."""
+    meta = ov.meta
+    lines = ["TY  - RPRT"]
+    for author in meta.get("authors") or []:
+        parts = split_name(author.get("name", ""))
+        lines.append("AU  - " + _ris_value(parts.get("literal") or f"{parts['family']}, {parts['given']}"))
+    lines.append("TI  - " + _ris_value(meta.get("title", ov.slug)))
+    day = version_date(ov)
+    if day:
+        lines += [f"PY  - {day[:4]}", f"DA  - {day.replace('-', '/')}"]
+    if meta.get("version"):
+        lines.append(f"ET  - Version {_ris_value(meta['version'])}")
+    lines += [f"PB  - {_ris_value(pub)}", f"M3  - {GENRE}", f"SN  - {_ris_value(meta.get('id'))}",
+              f"UR  - {_ris_value(url)}", "LA  - sv"]
+    if meta.get("summary"):
+        lines.append("AB  - " + _ris_value(meta["summary"]))
+    lines += [f"KW  - {_ris_value(k)}" for k in meta.get("keywords") or []]
+    lines.append("ER  - ")
+    return "\r\n".join(lines) + "\r\n"
+
+
+# --- the box on the page ----------------------------------------------------------------------------------------
+
+
+def cite_box(ov: Overview, apa_html: str, url: str, bibtex_text: str) -> str:
+    """The "Citera" section: APA reference, copy buttons (JS only), BibTeX and RIS downloads.
+
+    Without JavaScript everything is plain, selectable text and ordinary download links;
+    ``cite.js`` only reveals and wires the copy buttons.
+    """
+    meta = ov.meta
+    day = version_date(ov)
+    facts = []
+    if meta.get("version"):
+        facts.append(f"version {esc(meta['version'])}")
+    if day:
+        facts.append(f'<time datetime="{esc(day)}">{esc(day)}</time>')
+    when = f" Referensen gäller {', '.join(facts)}." if facts else ""
+    return "\n".join([
+        '<section class="kop-cite-box">',
+        '<h2 id="citera">Citera</h2>',
+        f"<p>Referens enligt APA 7.{when} Den permanenta länken fungerar även om översikten får ny adress.</p>",
+        f'<div class="kop-cite-ref" id="kop-cite-apa">{apa_html}</div>',
+        '<p class="kop-cite-actions">'
+        '<button type="button" class="md-button kop-copy" data-kop-copy="kop-cite-apa" hidden>Kopiera referensen'
+        "</button> "
+        '<a class="md-button" href="citera.bib">BibTeX (.bib)</a> '
+        '<a class="md-button" href="citera.ris">RIS (.ris)</a></p>',
+        '<details class="kop-cite-bibtex"><summary>Visa BibTeX</summary>',
+        f'<pre id="kop-cite-bibtex"><code>{esc(bibtex_text)}</code></pre>',
+        '<button type="button" class="md-button kop-copy" data-kop-copy="kop-cite-bibtex" hidden>Kopiera BibTeX'
+        "</button></details>",
+        f'<p class="kop-permalink">Permanent länk: <a href="../../{esc(permalink(str(meta.get("id"))))}">'
+        f"<code>{esc(url)}</code></a></p>",
+        '<p class="kop-copy-status" role="status" aria-live="polite"></p>',
+        "</section>",
+    ])

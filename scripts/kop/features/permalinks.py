@@ -1,0 +1,195 @@
+"""Addresses that never break: ``/k/<id>/`` permalinks, redirects from old slugs, tombstones.
+
+Every published overview gets a short permanent address built from its ``id`` that
+redirects to its current page ``oversikter/<slug>/``; each former slug listed in
+``aliases`` gets a redirect from ``oversikter/<old-slug>/``. Redirect pages are plain
+static HTML (meta refresh + canonical + a visible Swedish link, no JavaScript), so they
+work on any static host. A withdrawn overview keeps its address and renders as a
+tombstone that says why and where to go instead.
+
+:func:`site_addresses` predicts every address the build will publish; the registry
+check (:mod:`kop.features.registry`) compares the committed list of published addresses with it
+without building the site.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from kop.core.catalogue import message
+from kop.core.html import esc
+from kop.core.messages import did_you_mean
+from kop.core.model import Diagnostic, Overview
+from kop.core.urls import absolute, is_withdrawn, on_site, overview_url, permalink
+from kop.render.fragments import block
+
+if TYPE_CHECKING:
+    from kop.core.results import CheckResult
+
+ALIAS_IS_SLUG = message("KOP610")
+ALIAS_TAKEN = message("KOP611")
+UNKNOWN_REPLACEMENT = message("KOP612")
+REPLACED_BY_ITSELF = message("KOP613")
+WITHDRAWN_IN_FUTURE = message("KOP614")
+REPLACEMENT_NOT_PUBLISHED = message("KOP615")
+
+
+
+def redirect_html(target: str, canonical: str, title: str, text: str) -> str:
+    """A JS-free redirect page: meta refresh, canonical URL and a visible link (for people and crawlers)."""
+    return (
+        "<!doctype html>\n"
+        '<html lang="sv">\n<head>\n<meta charset="utf-8">\n'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">\n'
+        '<link rel="icon" href="data:,">\n'
+        f"<title>{esc(title)} – vidarebefordran</title>\n"
+        '<meta name="robots" content="noindex">\n'
+        f'<link rel="canonical" href="{esc(canonical)}">\n'
+        f'<meta http-equiv="refresh" content="0; url={esc(target)}">\n'
+        "</head>\n<body>\n"
+        f'<p>{esc(text)} <a href="{esc(target)}">{esc(title)}</a>.</p>\n'
+        "</body>\n</html>\n"
+    )
+
+
+def redirect_files(overviews: Iterable[Overview], site_url: str) -> dict[str, str]:
+    """``k/<id>/index.html`` for every overview on the site and ``oversikter/<alias>/index.html`` per alias."""
+    files: dict[str, str] = {}
+    for ov in on_site(overviews):
+        title = str(ov.meta.get("title", ov.slug))
+        canonical = absolute(site_url, overview_url(ov))
+        files[f"{permalink(ov.meta['id'])}index.html"] = redirect_html(
+            f"../../{overview_url(ov)}", canonical, title, "Den permanenta länken leder till")
+        for alias in ov.meta.get("aliases") or []:
+            if isinstance(alias, str) and alias != ov.slug:
+                files[f"oversikter/{alias}/index.html"] = redirect_html(
+                    f"../{ov.slug}/", canonical, title, "Översikten har flyttat till en ny adress:")
+    return files
+
+
+def tombstone_page(ov: Overview, by_id: Mapping[str, Overview]) -> str:
+    """The page that replaces a withdrawn overview at the same address."""
+    meta = ov.meta
+    withdrawn = meta["withdrawn"]
+    title = str(meta.get("title", ov.slug))
+    front = ("---\n"
+             f"title: {_yaml_str(esc(title) + ' (tillbakadragen)')}\n"
+             f"description: {_yaml_str(esc(withdrawn.get('reason', '')))}\n"
+             f"kop_id: {_yaml_str(str(meta.get('id', '')))}\n"
+             "---\n\n")
+    parts = [
+        '<article class="kop-tombstone">',
+        f'<p class="kop-kicker"><span class="kop-id">{esc(meta.get("id"))}</span> '
+        '<span class="kop-status kop-status--tillbakadragen">Tillbakadragen</span></p>',
+        f"<h1>{esc(title)}</h1>",
+        '<div class="admonition danger kop-withdrawn" role="note"><p class="admonition-title">Tillbakadragen</p>',
+        f'<p>Översikten drogs tillbaka <time datetime="{esc(withdrawn.get("date"))}">{esc(withdrawn.get("date"))}'
+        "</time> och ska inte längre användas.</p>",
+        f'<p class="kop-withdrawn-reason"><strong>Skäl:</strong> {esc(withdrawn.get("reason"))}</p>',
+    ]
+    replacement = by_id.get(str(withdrawn.get("replaced_by") or ""))
+    if replacement is not None:
+        parts.append(f'<p class="kop-withdrawn-replacement">Läs i stället: <a href="../../{overview_url(replacement)}">'
+                     f'{esc(replacement.meta.get("title"))}</a> ({esc(replacement.meta.get("id"))}).</p>')
+    else:
+        parts.append('<p>Se <a href="../">alla översikter</a> för aktuell kunskap.</p>')
+    parts += ["</div>",
+              f'<p>Den permanenta adressen <code>/k/{esc(meta.get("id"))}/</code> leder fortfarande hit.</p>',
+              "</article>"]
+    return front + block("\n".join(parts)).lstrip("\n")
+
+
+def _yaml_str(value: str) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)
+
+
+def overview_rules(overviews: list[Overview], displays: Mapping[str, str], today: date) -> list[Diagnostic]:
+    """Aliases that collide and withdrawals that point nowhere."""
+    out: list[Diagnostic] = []
+    by_id = {str(ov.meta["id"]): ov for ov in overviews if isinstance(ov.meta.get("id"), str)}
+    owner: dict[str, str] = {ov.slug: displays.get(ov.slug, ov.slug) for ov in overviews}
+    for ov in overviews:
+        display = displays.get(ov.slug, str(ov.path))
+        aliases = ov.meta.get("aliases")
+        for i, alias in enumerate(aliases if isinstance(aliases, list) else []):
+            if not isinstance(alias, str):
+                continue
+            line, col = ov.pos("aliases", i)
+            if alias == ov.slug:
+                out.append(ALIAS_IS_SLUG.at(display, line, col, alias=alias))
+            elif alias in owner:
+                out.append(ALIAS_TAKEN.at(display, line, col, alias=alias, other=owner[alias]))
+            else:
+                owner[alias] = display
+        withdrawn = ov.meta.get("withdrawn")
+        if not isinstance(withdrawn, dict):
+            continue
+        when = withdrawn.get("date")
+        try:
+            if isinstance(when, str) and date.fromisoformat(when) > today:
+                line, col = ov.pos("withdrawn", "date")
+                out.append(WITHDRAWN_IN_FUTURE.at(display, line, col, value=when))
+        except ValueError:
+            pass  # the schema's date format check reports it
+        rid = withdrawn.get("replaced_by")
+        if not isinstance(rid, str):
+            continue
+        line, col = ov.pos("withdrawn", "replaced_by")
+        target = by_id.get(rid)
+        if rid == ov.meta.get("id"):
+            out.append(REPLACED_BY_ITSELF.at(display, line, col, id=rid))
+        elif target is None:
+            candidates = [i for i, o in by_id.items() if o.meta.get("status") != "utkast" and not is_withdrawn(o)]
+            out.append(UNKNOWN_REPLACEMENT.at(display, line, col, id=rid, suggestion=did_you_mean(rid, candidates)))
+        elif target.meta.get("status") == "utkast" or is_withdrawn(target):
+            out.append(REPLACEMENT_NOT_PUBLISHED.at(display, line, col, id=rid))
+    return out
+
+
+# Pages the page generator always writes (pages.py), as directory addresses.
+FIXED_PAGES = ("", "oversikter/", "omraden/", "referenser/", "bidra/faltreferens/", "bidra/felmeddelanden/",
+               "seminarier/", "seminarier/kalender.ics", "feed.xml", "overviews.json",
+               "schema/overview.schema.json", "schema/seminar.schema.json")
+
+
+def docs_addresses(docs_dir: Path) -> set[str]:
+    """Addresses of the contributor's own pages and files in ``docs/`` (directory URLs)."""
+    out: set[str] = set()
+    if not docs_dir.is_dir():
+        return out
+    for path in docs_dir.rglob("*"):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(docs_dir).as_posix()
+        if rel.endswith(".md"):
+            stem = rel[:-3]
+            if stem == "index" or stem.endswith("/index") or stem.lower() == "readme":
+                out.add(stem[: -len("index")] if stem.endswith("index") else "")
+            else:
+                out.add(stem + "/")
+        else:
+            out.add(rel)
+    return out
+
+
+def site_addresses(result: CheckResult) -> set[str]:
+    """Every site-relative address (no leading slash) the build will publish, predicted without building."""
+    from kop.core.slugs import slugify
+    from kop.schema.load import vocabularies
+
+    out = set(FIXED_PAGES) | docs_addresses(result.project.docs_dir)
+    out |= {f"omraden/{slugify(item['value'])}/" for item in vocabularies()["areas"]}
+    for ov in on_site(result.overviews):
+        out.add(overview_url(ov))
+        out.add(permalink(str(ov.meta["id"])))
+        if not is_withdrawn(ov):
+            out |= {f"{overview_url(ov)}citera.bib", f"{overview_url(ov)}citera.ris"}
+        out |= {f"oversikter/{a}/" for a in ov.meta.get("aliases") or [] if isinstance(a, str)}
+    for sem in getattr(result, "seminars", []):
+        out |= {sem.url, f"{sem.url}inbjudan/", f"{sem.url}seminarium.ics", f"{sem.url}qr.svg", f"{sem.url}qr.png"}
+    return out

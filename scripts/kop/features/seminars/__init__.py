@@ -1,0 +1,1 @@
+"""Seminars: model and loading, pages, calendar files, invitations and QR codes."""

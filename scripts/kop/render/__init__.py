@@ -1,0 +1,1 @@
+"""Pure rendering of overview pages, listings and figures into Markdown/HTML text."""

@@ -1,0 +1,1 @@
+"""The JSON Schemas and vocabularies for front matter, and their loader."""

@@ -1,0 +1,92 @@
+"""The front-matter schema: one JSON Schema file plus the controlled vocabularies.
+
+``schema/overview.schema.json`` is the single source of truth for overview fields.
+Fields that take a value from a controlled vocabulary carry ``x-kop-vocabulary``;
+:func:`resolved_schema` turns that into a plain ``enum`` (with the descriptions as
+``x-kop-enum-descriptions``) so that the validator, the schema published on the site
+for editors (VS Code), and the field reference page all see the same thing.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from collections.abc import Iterator
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+SCHEMA_DIR = Path(__file__).resolve().parent
+SCHEMA_FILE = SCHEMA_DIR / "overview.schema.json"
+VOCABULARY_FILE = SCHEMA_DIR / "vocabularies.yml"
+PUBLISHED_SCHEMA_NAME = "overview.schema.json"
+
+
+@lru_cache(maxsize=1)
+def vocabularies() -> dict[str, list[dict[str, str]]]:
+    """Load the controlled vocabularies (value + description [+ label]) from the data file."""
+    data = yaml.safe_load(VOCABULARY_FILE.read_text(encoding="utf-8"))
+    return {name: [dict(item) for item in items] for name, items in data.items()}
+
+
+def vocabulary_values(name: str) -> list[str]:
+    """Return the allowed values of one vocabulary, in file order."""
+    return [item["value"] for item in vocabularies()[name]]
+
+
+def evidence_label(value: str) -> str:
+    """Return the Swedish display label of an evidence strength value."""
+    for item in vocabularies()["evidence"]:
+        if item["value"] == value:
+            return item.get("label", value)
+    return value
+
+
+@lru_cache(maxsize=1)
+def _resolved() -> str:
+    raw = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    resolved = _resolve(raw)
+    return json.dumps(resolved, ensure_ascii=False, indent=2, sort_keys=False)
+
+
+def resolved_schema() -> dict[str, Any]:
+    """Return the schema with every ``x-kop-vocabulary`` expanded into an ``enum``."""
+    return json.loads(_resolved())
+
+
+def resolved_schema_text() -> str:
+    """Return the resolved schema as stable, pretty JSON (published on the site)."""
+    return _resolved() + "\n"
+
+
+def _resolve(node: Any) -> Any:
+    if isinstance(node, dict):
+        out = {key: _resolve(value) for key, value in node.items()}
+        name = out.get("x-kop-vocabulary")
+        if name:
+            items = vocabularies()[name]
+            out["enum"] = [item["value"] for item in items]
+            out["x-kop-enum-descriptions"] = {item["value"]: item["description"] for item in items}
+        return out
+    if isinstance(node, list):
+        return [_resolve(value) for value in node]
+    return copy.deepcopy(node)
+
+
+def iter_fields(schema: dict[str, Any] | None = None, prefix: str = "") -> Iterator[tuple[str, dict[str, Any], bool]]:
+    """Yield (dotted field path, field schema, required) for every field, depth first.
+
+    Array items are shown as ``field[].sub`` so the guide can document nested fields.
+    """
+    schema = schema or resolved_schema()
+    required = set(schema.get("required", []))
+    for name, sub in schema.get("properties", {}).items():
+        path = f"{prefix}{name}"
+        yield path, sub, name in required
+        if sub.get("type") == "object":
+            yield from iter_fields(sub, path + ".")
+        items = sub.get("items")
+        if sub.get("type") == "array" and isinstance(items, dict) and items.get("type") == "object":
+            yield from iter_fields(items, path + "[].")

@@ -1,0 +1,1 @@
+"""Generating build/docs, running the site engine, sanitising, indexing and publishing."""

@@ -1,0 +1,228 @@
+"""Build the site: validate, format citations, generate pages, run the site engine, publish.
+
+The generated Markdown tree (``build/docs``) is the only input of the site engine, so
+the engine (MkDocs today) could be swapped for a compatible one. The finished site is
+written to a temporary directory next to ``site/`` and swapped in only when every
+step succeeded: a failed or interrupted build leaves the previous ``site/`` intact.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import shutil
+import tempfile
+import time
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from kop.check.pipeline import check
+from kop.cite.apa import Formatted, FormattingError, format_all
+from kop.core.catalogue import message
+from kop.core.cores import can_fork
+from kop.core.model import Citation, Diagnostic
+from kop.core.project import Project
+from kop.core.results import CheckResult, Timings
+from kop.features import search
+from kop.render import fragments as rawhtml
+from kop.render.overview import finding_citation
+from kop.site import lock, sanitize
+from kop.site.generate import generate, theme_files, write_tree
+
+ENGINE_FAILED = message("KOP901")
+CITEPROC_FAILED = message("KOP902")
+
+PREPARE_FAILED = message("KOP904")
+NO_SITE_CONFIG = message("KOP903")
+
+
+
+def all_citations(result: CheckResult) -> list[Citation]:
+    """Body citations and one synthetic cluster per finding, for the single formatting run."""
+    cits: list[Citation] = []
+    for ov in result.published():
+        cits.extend(ov.citations)
+        for finding in ov.meta.get("findings") or []:
+            if isinstance(finding, dict) and isinstance(finding.get("references"), list):
+                cits.append(finding_citation(finding["references"]))
+    return cits
+
+
+def prepare(project: Project, timings: Timings | None = None) -> tuple[CheckResult, Formatted | None]:
+    """Validate, format and write ``build/docs``; return the check result (and formatting if ok)."""
+    timings = timings or Timings()
+    t = time.perf_counter()
+    result = check(project)
+    timings.add("validera", t)
+    if not result.ok:
+        return result, None
+    t = time.perf_counter()
+    try:
+        formatted = format_all(result.references, all_citations(result), project.cache_dir)
+    except FormattingError as exc:
+        result.diagnostics.append(CITEPROC_FAILED.at(project.display(project.bib_path), 1, 0, problem=str(exc)))
+        return result, None
+    timings.add("formatera referenser", t)
+    t = time.perf_counter()
+    write_tree(project.gen_docs_dir, generate(result, formatted))
+    write_tree(project.build_dir / "theme", theme_files())
+    timings.add("skapa sidor", t)
+    return result, formatted
+
+
+def _prepare_isolated(project: Project, timings: Timings) -> tuple[list[Diagnostic], bool]:
+    """Run :func:`prepare` in a forked child; return its diagnostics and whether pages were written.
+
+    Why: the pages are on disk once prepare() is done, and only its diagnostics are needed
+    afterwards. Freed Python memory mostly stays with the process, so running prepare in
+    the same process as MkDocs (which holds every page at once) adds the two peaks; in a
+    child, its memory goes back to the system before MkDocs starts (large corpus: 584 MB
+    -> about 420 MB). Forking is only safe in a single-threaded process, so with other
+    threads running (a test harness, the live preview) prepare() simply runs in-process.
+    """
+    if not can_fork():
+        full, formatted = prepare(project, timings)
+        return full.diagnostics, formatted is not None
+    ctx = multiprocessing.get_context("fork")
+    receiver, sender = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_prepare_child, args=(project, sender))  # not daemonic: it may fork a pool
+    child.start()
+    sender.close()
+    try:
+        diagnostics, prepared, steps = receiver.recv()
+    except (EOFError, OSError):
+        diagnostics = [PREPARE_FAILED.at(project.display(project.mkdocs_yml), 1, 0,
+                                         problem=f"delprocessen avslutades med kod {child.exitcode}")]
+        prepared, steps = False, {}
+    finally:
+        child.join()
+        receiver.close()
+    timings.steps.update(steps)
+    return diagnostics, prepared
+
+
+def _prepare_child(project: Project, sender: Connection) -> None:
+    """Child side of :func:`_prepare_isolated`: prepare, then send back what the parent needs."""
+    timings = Timings()
+    try:
+        full, formatted = prepare(project, timings)
+        message = (full.diagnostics, formatted is not None, timings.steps)
+    except Exception as exc:  # reported as a diagnostic by the parent, never as a traceback
+        problem = f"{type(exc).__name__}: {exc}"
+        message = ([PREPARE_FAILED.at(project.display(project.mkdocs_yml), 1, 0, problem=problem)], False, {})
+    sender.send(message)
+    sender.close()
+
+
+class _WarningCounter(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def ensure_rawhtml(config: Any) -> None:
+    """Generated pages need :mod:`kop.render.fragments`; add it should a site's mkdocs.yml not list it."""
+    if rawhtml.EXTENSION_NAME not in config["markdown_extensions"]:
+        config["markdown_extensions"].insert(0, rawhtml.EXTENSION_NAME)
+
+
+def run_engine(project: Project, site_dir: Path, strict: bool = True, parallel: Any = True) -> list[str]:
+    """Run MkDocs on ``build/docs`` into ``site_dir``; return warnings/errors (empty = success).
+
+    ``parallel`` lets :mod:`kop.site.engine.parallel_pages` render half the overview pages in a forked
+    worker (it declines on its own when that is unsafe or not worth it); tests pass their
+    own configured :class:`~kop.site.engine.parallel_pages.ParallelPages` instance, or False.
+    """
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    counter = _WarningCounter()
+    failures: list[str] = []
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(counter)
+    old_cwd = Path.cwd()
+    try:
+        os.chdir(project.root)
+        config = load_config(config_file=str(project.mkdocs_yml), site_dir=str(site_dir), strict=strict)
+        ensure_rawhtml(config)
+        if parallel:
+            from kop.site.engine.parallel_pages import ParallelPages
+
+            config["plugins"]["kop/parallel-pages"] = ParallelPages() if parallel is True else parallel
+        mkdocs_build(config)
+    except MkDocsException as exc:  # includes mkdocs' Abort on strict warnings and on build errors
+        failures.append(str(exc))
+    except SystemExit as exc:
+        failures.append(f"avbrutet ({exc})")
+    finally:
+        os.chdir(old_cwd)
+        logger.removeHandler(counter)
+    # Not strict: warnings alone do not fail the build, but a failed build reports them as context
+    return counter.messages + failures if strict or failures else []
+
+
+def publish(new_site: Path, site_dir: Path) -> None:
+    """Swap the finished site into place, keeping the old one until the new one is there."""
+    old = None
+    if site_dir.exists():
+        old = Path(tempfile.mkdtemp(prefix=".site-old-", dir=site_dir.parent))
+        os.replace(site_dir, old / "site")
+    os.replace(new_site, site_dir)
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def build(project: Project, strict: bool = True, timings: Timings | None = None) -> CheckResult:
+    """The whole build under the checkout's build lock (see :mod:`kop.site.lock`)."""
+    try:
+        with lock.build_lock(project.build_dir):
+            lock.clean_stale(project.root, project.site_dir)  # leftovers of killed builds
+            return _build(project, strict, timings)
+    except lock.BuildLocked as exc:
+        result = CheckResult(project)
+        result.diagnostics.append(lock.LOCKED.at(project.display(project.build_dir / ".lock"), 1, 0,
+                                                 seconds=round(exc.waited)))
+        return result
+
+
+def _build(project: Project, strict: bool, timings: Timings | None) -> CheckResult:
+    """The whole build; on any error the previous ``site/`` is left as it was."""
+    timings = timings or Timings()
+    if not project.mkdocs_yml.is_file():
+        result = CheckResult(project)
+        result.diagnostics.append(NO_SITE_CONFIG.at(project.display(project.mkdocs_yml), 1, 0,
+                                                    root=project.root))
+        return result
+    diagnostics, prepared = _prepare_isolated(project, timings)
+    result = CheckResult(project, diagnostics=diagnostics)
+    if not prepared:
+        return result
+    t = time.perf_counter()
+    tmp_parent = Path(tempfile.mkdtemp(prefix=".site-new-", dir=project.root))
+    try:
+        new_site = tmp_parent / "site"
+        problems = run_engine(project, new_site, strict=strict)
+        timings.add("bygga webbplats", t)
+        if problems:
+            display = project.display(project.mkdocs_yml)
+            for problem in problems:
+                result.diagnostics.append(ENGINE_FAILED.at(display, 1, 0, problem=problem.strip()))
+            return result
+        t = time.perf_counter()
+        # nh3 on every page's content: the second line of defence
+        sanitize.sanitize_site(new_site, cache_dir=project.cache_dir / "sanitized")
+        timings.add("sanera", t)
+        if search.index_site(project, new_site, result, timings):  # Pagefind, before the swap
+            return result
+        t = time.perf_counter()
+        publish(new_site, project.site_dir)
+        timings.add("publicera", t)
+    finally:
+        shutil.rmtree(tmp_parent, ignore_errors=True)
+    return result

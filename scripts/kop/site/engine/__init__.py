@@ -1,0 +1,1 @@
+"""The only code that imports the site engine (MkDocs or ProperDocs)."""

@@ -1,0 +1,1 @@
+"""Reading source files: safe front matter, documents and the content cache."""

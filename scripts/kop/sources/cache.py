@@ -1,0 +1,191 @@
+"""A content-hash keyed cache for the expensive per-file steps of ``kop check``.
+
+Why: authors run ``make check`` and ``make serve`` dozens of times a day, and parsing a
+thousand front matters and ten thousand references dominates those runs although almost
+nothing changed since the last one. What is cached, under ``.cache/kop/`` (git-ignored):
+
+* the parsed bibliography (references + their diagnostics), keyed by the SHA-256 of the
+  ``.bib`` bytes, its display path and the code fingerprint;
+* per overview, the loaded file (front matter, body, citations) and its schema
+  diagnostics, keyed by the SHA-256 of the file bytes, its display path and the code
+  fingerprint.
+
+Why it can never serve a stale result: a key covers every input of the cached step. The
+code fingerprint hashes every source file of the ``kop`` package and its schema directory,
+the resolved schema (vocabularies included, so a vocabulary edit changes it), the Python
+version and the versions of the parsing libraries. Checks that depend on *other* files or
+on the date are not cached at all and run on every call: duplicate ids and ``related``
+(cross-file), citation keys and finding/article keys against the bibliography, dates
+against today, unused references. A cache file that cannot be read back exactly (truncated,
+corrupt, or from another version) is ignored and recomputed. Entries are pickles read with
+an allow-list unpickler, so a planted cache file cannot run code.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import pickle
+import sys
+import tempfile
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
+from typing import Any, TypeVar
+
+from kop.core.model import Citation, CitationItem, Diagnostic, Overview, Reference
+
+T = TypeVar("T")
+FORMAT = 2  # bump when the layout of cached values changes
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+_LIBRARIES = ("pyyaml", "jsonschema", "bibtexparser", "pylatexenc")
+
+#: Everything a cached value may contain; anything else makes the entry unreadable (recomputed).
+_ALLOWED = {
+    ("kop.core.model", "Overview"): Overview,
+    ("kop.core.model", "Citation"): Citation,
+    ("kop.core.model", "CitationItem"): CitationItem,
+    ("kop.core.model", "Diagnostic"): Diagnostic,
+    ("kop.core.model", "Reference"): Reference,
+    ("pathlib", "PosixPath"): Path,
+    ("pathlib", "WindowsPath"): Path,
+    ("pathlib", "Path"): Path,
+}
+
+
+class _SafeUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        try:
+            return _ALLOWED[(module, name)]
+        except KeyError:
+            raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache") from None
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """A hash of everything besides the input file that can change a cached result."""
+    from kop.schema.load import resolved_schema_text
+
+    digest = hashlib.sha256(f"kop-cache-{FORMAT}|{sys.version}".encode())
+    for path in sorted(PACKAGE_DIR.rglob("*")):
+        if path.is_file() and (path.suffix == ".py" or PACKAGE_DIR / "schema" in path.parents):
+            digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    digest.update(resolved_schema_text().encode("utf-8"))
+    for name in _LIBRARIES:
+        try:
+            digest.update(f"{name}={metadata.version(name)}".encode())
+        except metadata.PackageNotFoundError:
+            digest.update(f"{name}=none".encode())
+    return digest.hexdigest()
+
+
+class ContentCache:
+    """Get-or-compute by content hash; counts hits and misses so tests can see what happened."""
+
+    def __init__(self, directory: Path, enabled: bool = True) -> None:
+        self.directory = directory
+        self.enabled = enabled and os.environ.get("KOP_NO_CACHE", "") == ""
+        self.hits = 0
+        self.misses = 0
+        self.used: dict[str, set[str]] = {}
+
+    def key(self, kind: str, *parts: bytes | str) -> str:
+        digest = hashlib.sha256(kind.encode() + b"\0" + code_fingerprint().encode())
+        for part in parts:
+            data = part.encode("utf-8") if isinstance(part, str) else part
+            digest.update(len(data).to_bytes(8, "big") + data)
+        return digest.hexdigest()
+
+    def get_or_compute(self, kind: str, key: str, compute: Callable[[], T], check: Callable[[Any], bool]) -> T:
+        """Return the cached value for ``key`` if it reads back and passes ``check``; else compute and store."""
+        path = self.directory / kind / f"{key}.pickle"
+        self.used.setdefault(kind, set()).add(path.name)
+        if self.enabled:
+            try:
+                value = _SafeUnpickler(io.BytesIO(path.read_bytes())).load()
+                if isinstance(value, tuple) and len(value) == 2 and value[0] == key and check(value[1]):
+                    self.hits += 1
+                    return value[1]
+            except Exception:  # any unreadable entry is simply recomputed
+                pass
+        self.misses += 1
+        value = compute()
+        if self.enabled:
+            self._store(path, (key, value))
+        return value
+
+    def mark_used(self, kind: str, names: Iterable[str]) -> None:
+        """Count entries that other processes (forked workers) used as used here, before :meth:`prune`."""
+        self.used.setdefault(kind, set()).update(names)
+
+    def prune(self) -> int:
+        """Delete entries of the kinds used in this run that this run did not use; return how many.
+
+        Called after a complete check, so the cache holds one generation (what the tree
+        looks like now) instead of growing with every edit and every code change.
+        """
+        removed = 0
+        if not self.enabled:
+            return removed
+        for kind, names in self.used.items():
+            try:
+                entries = list(os.scandir(self.directory / kind))
+            except OSError:
+                continue
+            for entry in entries:
+                if entry.name not in names:
+                    try:
+                        os.unlink(entry.path)
+                        removed += 1
+                    except OSError:
+                        pass
+        return removed
+
+    @staticmethod
+    def _store(path: Path, value: Any) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as fh:
+                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except OSError:
+            pass  # a read-only or full disk only costs speed
+
+
+def _is_bibliography(value: Any) -> bool:
+    return (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], dict)
+            and isinstance(value[1], list) and all(isinstance(r, Reference) for r in value[0].values())
+            and all(isinstance(d, Diagnostic) for d in value[1]))
+
+
+def _is_overview(value: Any) -> bool:
+    return (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], Overview)
+            and isinstance(value[1], list) and all(isinstance(d, Diagnostic) for d in value[1]))
+
+
+def cached_bibliography(cache: ContentCache, path: Path, display: str,
+                        load: Callable[[Path], tuple[dict[str, Reference], list[Diagnostic]]],
+                        ) -> tuple[dict[str, Reference], list[Diagnostic]]:
+    """``load(path)`` through the cache, keyed by the file's bytes."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return load(path)  # the loader reports the read error
+    key = cache.key("bib", str(path), display, data)
+    return cache.get_or_compute("bib", key, lambda: load(path), _is_bibliography)
+
+
+def cached_overview(cache: ContentCache, path: Path, display: str,
+                    load: Callable[[Path, str], tuple[Overview, list[Diagnostic]]],
+                    ) -> tuple[Overview, list[Diagnostic]]:
+    """``load(path, display)`` (file-local steps only) through the cache, keyed by the file's bytes."""
+    try:
+        data = path.read_bytes()
+    except OSError:
+        return load(path, display)
+    key = cache.key("overview", str(path), display, data)
+    ov, diags = cache.get_or_compute("overview", key, lambda: load(path, display), _is_overview)
+    return ov, list(diags)
