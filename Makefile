@@ -8,7 +8,7 @@ KOP := PYTHONPATH=scripts $(PY) -m kop
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-16)
 NODE_STAMP := node_modules/.installed-$(shell sha256sum package-lock.json 2>/dev/null | cut -c1-16)
 
-.PHONY: site test check serve prepare ny register lint bench system-deps clean
+.PHONY: site test test-fast check serve prepare ny register lint bench system-deps clean
 
 site: $(STAMP)
 	$(KOP) build
@@ -32,6 +32,11 @@ ny: $(STAMP)
 
 test: $(STAMP) $(NODE_STAMP) system-deps
 	$(PY) -m pytest
+
+# The edit loop: no browser tests, no `slow` ones (at most one whole-site build, the session-wide
+# link_site fixture). Under a minute on a 2-core machine; `make test` still runs everything.
+test-fast: $(STAMP)
+	$(PY) -m pytest -m "not browser and not slow" -q
 
 # Benchmark on generated corpora (synthetic data in bench-out/, git-ignored); see scripts/kop/dev/bench.py.
 bench: $(STAMP)

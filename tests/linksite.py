@@ -53,19 +53,34 @@ def make_link_project(root: Path, seminars: bool = True) -> Path:
     return root
 
 
+_BUILT = pytest.StashKey[Path]()
+
+
 @pytest.fixture(scope="session", name="link_site")
-def link_site_fixture(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The project root after ``register`` and a full build (``<root>/site`` is the site)."""
-    from kop.check.pipeline import check
+def link_site_fixture(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The project root after ``register`` and a full build (``<root>/site`` is the site).
+
+    Each test module imports this fixture, and pytest keeps one session-scoped instance per module
+    that defines it; the stash makes it one build for the whole session (``make test-fast`` relies
+    on that: it builds this site and no other).
+    """
+    if _BUILT not in request.config.stash:
+        request.config.stash[_BUILT] = _build_link_site(tmp_path_factory)
+    return request.config.stash[_BUILT]
+
+
+def _build_link_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from kop.core.project import load_project
     from kop.features.registry import register
     from kop.site.build import build
+    from kop.site.checking import check
+    from kop.site.routes import predicted_addresses
 
     root = make_link_project(tmp_path_factory.mktemp("links") / "project")
     project = load_project(root)
     before = check(project)
     assert before.ok, before.diagnostics
-    register(before)
+    register(before, predicted_addresses(before))
     result = build(load_project(root))
     assert result.ok, [d for d in result.diagnostics if d.severity == "error"]
     return root

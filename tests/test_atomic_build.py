@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 
+from kop.site import lock
 from kop.site.lock import clean_stale
 
 REPO = Path(__file__).resolve().parent.parent
@@ -105,8 +106,7 @@ def test_build_killed_half_way_leaves_previous_site_and_next_build_cleans_up(bui
     killed = 0
     for attempt in range(5):
         proc = kop_build(built)
-        deadline = time.monotonic() + 120
-        while not list(built.glob(".site-new-*")) and proc.poll() is None and time.monotonic() < deadline:
+        while not list(built.glob(".site-new-*")) and proc.poll() is None:  # until the swap directory appears
             time.sleep(0.005)
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
@@ -155,21 +155,37 @@ def test_two_builds_at_once_do_not_corrupt_each_other(built):
 
 
 def test_second_build_waits_for_the_lock_then_gives_up_clearly(built):
+    """No clock is read: a small KOP_LOCK_WAIT must end in KOP950, and a waiting build must do its
+    work only after the lock is released (it builds the text written while we still held the lock)."""
     lock_path = built / "build" / ".lock"
+    overview = built / "overviews" / "testoversikt.md"
+    page = built / "site" / "oversikter" / "testoversikt" / "index.html"
     with open(lock_path, "a+") as held:
         fcntl.flock(held, fcntl.LOCK_EX)
         proc = kop_build(built, env={**env(), "KOP_LOCK_WAIT": "1"})
         _, err = proc.communicate(timeout=120)
-        assert proc.returncode == 1
+        assert proc.returncode == 1, err
         assert "Ett annat bygge pågår i den här katalogen; väntar tills det är klart" in err
         assert "build/.lock:1: fel: Ett annat bygge pågår fortfarande" in err and "[KOP950]" in err
         assert "Traceback" not in err
 
         proc = kop_build(built)  # default wait: blocks until we let go
-        deadline = time.monotonic() + 60
-        time.sleep(1.0)
-        assert proc.poll() is None, "the second build did not wait for the lock"
+        seen: list[str] = []
+        while not any("väntar tills det är klart" in line for line in seen):
+            line = proc.stderr.readline()
+            assert line, f"the second build ended without waiting for the lock: {''.join(seen)}"
+            seen.append(line)
+        # The build has found the lock taken. Give it a few polls to misbehave (an opportunity, not a
+        # measurement), then change the source: a build that really waits has not read it yet.
+        before = tree_hashes(built / "site", built / "build" / "docs")
+        time.sleep(3 * lock.POLL_SECONDS)
+        overview.write_text(overview.read_text(encoding="utf-8").replace("Samverkan tar tid", "Skrivet under låset"),
+                            encoding="utf-8")
+        assert proc.poll() is None, f"the second build did not wait for the lock: {''.join(seen)}"
+        assert tree_hashes(built / "site", built / "build" / "docs") == before, "the waiting build wrote files"
+        assert not list(built.glob(".site-new-*")), "the waiting build started a new site"
         fcntl.flock(held, fcntl.LOCK_UN)
-        _, err = proc.communicate(timeout=max(1, deadline - time.monotonic()) + 240)
+        _, rest = proc.communicate(timeout=300)
+    err = "".join(seen) + rest
     assert proc.returncode == 0, err
-    assert "väntar tills det är klart" in err
+    assert "Skrivet under låset" in page.read_text(encoding="utf-8"), "the build read its sources before the lock"

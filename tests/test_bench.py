@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from kop.check.pipeline import check
 from kop.cite.scan import scan_citations
 from kop.core.project import load_project
 from kop.dev.corpus import CITATION_FORMS, KEY_PUNCTUATION, generate
+from kop.site.checking import check
 from kop.sources.frontmatter import decode_text, split_front_matter
 
 REPO = Path(__file__).resolve().parent.parent
@@ -82,6 +82,7 @@ def test_every_citation_form_occurs(corpus: Path) -> None:
     assert any(all(ch in key for ch in KEY_PUNCTUATION) for key in keys)
 
 
+@pytest.mark.slow  # builds several whole sites (the bench probes)
 def test_kop_bench_runs_end_to_end(tmp_path: Path) -> None:
     env = dict(os.environ, PYTHONPATH=str(REPO / "scripts"))
     out = tmp_path / "bench-out"  # given relative, as `make bench` does: the probes change directory

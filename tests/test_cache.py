@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from kop.check import fields as validate
-from kop.check.pipeline import check
 from kop.core.project import load_project
 from kop.schema import load as schema
+from kop.site.checking import check
 from kop.sources.cache import ContentCache, code_fingerprint
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

@@ -11,6 +11,8 @@ import os
 import re
 from pathlib import Path
 
+import pytest
+
 from kop.bib.load import load_bibliography
 from kop.cite.apa import anchor, format_all
 from kop.cite.scan import scan_citations
@@ -107,10 +109,11 @@ def test_buckets_give_the_same_result_as_one_run():
     assert split.clusters == whole.clusters
 
 
+@pytest.mark.slow  # checks and formats a whole generated corpus, twice
 def test_buckets_match_one_run_on_a_generated_corpus(tmp_path):
-    from kop.check.pipeline import check
     from kop.core.project import load_project
     from kop.dev.corpus import generate
+    from kop.site.checking import check
 
     generate(tmp_path / "corpus", "small", seed=3)
     result = check(load_project(tmp_path / "corpus"))

@@ -1,7 +1,7 @@
 """`kop ny` end to end: the skeleton validates, nothing is overwritten, ids never collide.
 
 Each test drives the real command (``kop.cli.main``) on a throw-away project and checks
-the result with the real validator (``kop.check.pipeline.check``).
+the result with the real validator (``kop.site.checking.check``, as ``kop check`` runs it).
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from kop.check.pipeline import check
 from kop.cli.main import main
-from kop.cli.ny import TEMPLATE_ID, TEMPLATE_NAME, first_reference_key, template_text
+from kop.cli.new_overview import TEMPLATE_ID, TEMPLATE_NAME, first_reference_key, template_text
 from kop.core.project import load_project
 from kop.schema.load import iter_fields
+from kop.site.checking import check
 
 REPO = Path(__file__).resolve().parent.parent
 

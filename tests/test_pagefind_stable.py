@@ -61,7 +61,7 @@ def test_encoder_round_trips_real_pagefind_output(tmp_path):
     """Run the real Pagefind on a tiny site; decoding and re-encoding must give the same bytes."""
     import subprocess
 
-    from kop.features.search import pagefind_executable
+    from kop.site.search_index import pagefind_executable
 
     site = tmp_path / "site"
     site.mkdir()

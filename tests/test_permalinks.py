@@ -9,8 +9,8 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from bs4 import BeautifulSoup
 
-from kop.check.pipeline import check
 from kop.core.project import load_project
+from kop.site.checking import check
 from tests.conftest import REPO
 from tests.linksite import (
     ALIAS,

@@ -1,7 +1,8 @@
-"""Generated HTML skips Markdown's HTML parsers (kop.render.fragments) and comes out exactly as before."""
+"""Generated HTML skips Markdown's HTML parsers (kop.site.engine.rawhtml) and comes out exactly as before."""
 
 from __future__ import annotations
 
+import importlib
 import re
 import shutil
 from pathlib import Path
@@ -13,8 +14,9 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.utils.meta import get_data
 
-from kop.render.fragments import CLOSE, EXTENSION_NAME, OPEN, block, raw
-from kop.site.build import ensure_rawhtml
+from kop.render.fragments import CLOSE, OPEN, block, raw
+from kop.site.engine import ensure_rawhtml
+from kop.site.engine.rawhtml import ANCHOR_SCANNERS, EXTENSION_NAME, anchor_scanners
 from tests.conftest import REPO
 from tests.linksite import link_site_fixture  # noqa: F401  (session fixture)
 
@@ -30,7 +32,7 @@ def config(tmp_path_factory: pytest.TempPathFactory) -> MkDocsConfig:
 
 
 def converter(config: MkDocsConfig, with_rawhtml: bool = True) -> markdown.Markdown:
-    """Python-Markdown configured as mkdocs.yml configures it, with or without kop.render.fragments."""
+    """Python-Markdown configured as mkdocs.yml configures it, with or without kop.site.engine.rawhtml."""
     extensions = [e for e in config["markdown_extensions"] if with_rawhtml or e != EXTENSION_NAME]
     return markdown.Markdown(extensions=extensions, extension_configs=config["mdx_configs"])
 
@@ -71,7 +73,7 @@ def test_generated_html_never_reaches_the_html_parsers(config):
 
 def test_every_generated_page_renders_as_it_would_as_plain_raw_html(link_site: Path, config):
     """The whole generated tree (overviews, tombstone, catalogue, references, evidence map, seminars):
-    with kop.render.fragments, and with the markers removed and raw HTML parsed the ordinary way, the
+    with kop.site.engine.rawhtml, and with the markers removed and raw HTML parsed the ordinary way, the
     pages are the same apart from blank lines."""
     pages = sorted((link_site / "build" / "docs").rglob("*.md"))
     marked = [p for p in pages if OPEN in p.read_text(encoding="utf-8")]
@@ -95,12 +97,36 @@ def test_the_build_adds_the_extension_when_mkdocs_yml_lacks_it(tmp_path: Path):
     assert config["markdown_extensions"][0] == EXTENSION_NAME
 
 
-def test_ids_in_generated_html_still_count_for_mkdocs_anchor_check(config):
-    from mkdocs.structure.pages import _RawHTMLPreprocessor
+@pytest.mark.parametrize("engine", ["mkdocs", "properdocs"])
+def test_ids_in_generated_html_still_count_for_the_engine_s_anchor_check(config, engine: str):
+    """Each engine's own raw-HTML scanner (MkDocs: mkdocs_raw_html, ProperDocs: properdocs_raw_html) gets the ids.
 
+    ProperDocs' modules are imported directly (no mkdocs.* alias), so this is safe beside MkDocs'.
+    """
+    pages = importlib.import_module(f"{engine}.structure.pages")
     md = converter(config)
-    scanner = _RawHTMLPreprocessor()
-    scanner._register(md)  # as MkDocs' Page.render does
+    scanner = pages._RawHTMLPreprocessor()
+    scanner._register(md)  # as the engine's Page.render does
+    assert f"{engine}_raw_html" in ANCHOR_SCANNERS and f"{engine}_raw_html" in md.preprocessors
+    assert anchor_scanners(md) == [scanner]
     generated = block('<section id="resultat-i-korthet"><h2 id="referenser">R</h2></section>')
     md.convert("[Till resultaten](#resultat-i-korthet)" + generated + "<p id='egen'>x</p>")
     assert {"resultat-i-korthet", "referenser", "egen"} <= scanner.present_anchor_ids
+
+
+def test_a_scanner_under_an_unknown_name_is_found_by_its_id_set(config):
+    """Should an engine rename its scanner again, it is still found by its ``present_anchor_ids`` set."""
+
+    class Renamed(Preprocessor):
+        def __init__(self) -> None:
+            super().__init__()
+            self.present_anchor_ids: set[str] = set()
+
+        def run(self, lines: list[str]) -> list[str]:
+            return lines
+
+    md = converter(config)
+    scanner = Renamed()
+    md.preprocessors.register(scanner, "someengine_raw_html", 21)
+    md.convert(block('<div id="kop-x">y</div>'))
+    assert scanner.present_anchor_ids == {"kop-x"}

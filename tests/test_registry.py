@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from kop.check.pipeline import check
 from kop.cli.main import main
 from kop.core.project import load_project
-from kop.features.permalinks import site_addresses
 from kop.features.registry import HEADER, REGISTRY_NAME, current_addresses, register
 from kop.site.build import build
+from kop.site.checking import check
+from kop.site.routes import predicted_addresses
 from tests.conftest import REPO
 from tests.linksite import (
     ALIAS,
@@ -27,7 +27,7 @@ def registered(tmp_path: Path) -> Path:
     root = make_link_project(tmp_path / "project")
     result = check(load_project(root))
     assert result.ok, result.diagnostics
-    register(result)
+    register(result, predicted_addresses(result))
     return root
 
 
@@ -122,16 +122,16 @@ def test_predicted_addresses_all_exist_in_the_built_site(link_site):
     """The check predicts the site's addresses without building; every prediction must be real."""
     site = link_site / "site"
     result = check(load_project(link_site))
-    for rel in sorted(site_addresses(result)):
+    for rel in sorted(predicted_addresses(result)):
         target = site / rel / "index.html" if rel.endswith("/") or rel == "" else site / rel
         assert target.is_file(), rel
-    assert set(current_addresses(result)) <= {line for line in (link_site / REGISTRY_NAME).read_text(
-        encoding="utf-8").splitlines()}
+    registered = set((link_site / REGISTRY_NAME).read_text(encoding="utf-8").splitlines())
+    assert set(current_addresses(predicted_addresses(result))) <= registered
 
 
 def test_the_shipped_registry_resolves_for_the_shipped_content():
     result = check(load_project(REPO))
     assert not [d for d in result.diagnostics if d.path == REGISTRY_NAME], result.diagnostics
     shipped = (REPO / REGISTRY_NAME).read_text(encoding="utf-8")
-    for address in current_addresses(result):
+    for address in current_addresses(predicted_addresses(result)):
         assert f"{address}\n" in shipped, f"{address} saknas: kör make register"

@@ -10,8 +10,10 @@ import pytest
 from bs4 import BeautifulSoup
 
 from kop.core.model import Overview
-from kop.features.search import facet_values, index_markup, run_pagefind, search_page
+from kop.features.search import index_markup, search_page
+from kop.render.facets import facet_values
 from kop.render.overview import render_header, stale_banner
+from kop.site.search_index import run_pagefind
 
 META = {
     "id": "kop-2024-009", "title": "Barnavård", "summary": "Kort.", "status": "publicerad",

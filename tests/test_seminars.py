@@ -11,9 +11,10 @@ import pytest
 from bs4 import BeautifulSoup
 from icalendar import Calendar
 
-from kop.check.pipeline import check
 from kop.core.project import load_project
 from kop.core.report import format_text
+from kop.features.seminars.feature import seminars_of
+from kop.site.checking import check
 from tests.conftest import FIXTURES, REPO
 from tests.linksite import (
     link_site_fixture,  # noqa: F401  (session fixture)
@@ -71,7 +72,7 @@ def test_seminar_referring_to_a_draft_is_an_error(make_project):
 
 def test_the_demonstration_seminar_is_valid_and_marked_as_an_example():
     result = check(load_project(REPO))
-    (sem,) = [s for s in result.seminars if s.slug == "samverkan-i-valfarden-exempel"]
+    (sem,) = [s for s in seminars_of(result) if s.slug == "samverkan-i-valfarden-exempel"]
     assert not [d for d in result.diagnostics if d.path.startswith("seminars/")]
     assert sem.meta["example"] is True
     assert sem.meta["series"] == "Det socialt hållbara välfärdssamhället"
@@ -164,11 +165,11 @@ def test_calendar_feed_has_every_seminar_with_the_same_uids(link_site):
 
 def test_seminar_pages_need_no_seminars_folder(make_project, tmp_path: Path):
     """A content tree without seminars/ still gets an (empty) Seminarier page for the nav."""
-    from kop.features import extras
+    from kop.site.generate import feature_files
 
     root = make_project(overview_texts())
     result = check(load_project(root))
-    files = extras.prepare(result).seminar_files()
+    files = feature_files(result)
     assert "Inga seminarier är inplanerade just nu." in files["seminarier/index.md"]
     assert Calendar.from_ical(files["seminarier/kalender.ics"]).walk("VEVENT") == []
 

@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 
 from kop.check.fields import next_free_id, orcid_checksum_ok
-from kop.check.pipeline import check
 from kop.core.project import load_project
+from kop.site.checking import check
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

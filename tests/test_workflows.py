@@ -81,7 +81,9 @@ def test_pull_request_workflow_follows_the_rules() -> None:
     assert wf["permissions"] == {"contents": "read"}
     assert all("permissions" not in job for job in wf["jobs"].values())
     runs = [step["run"] for _, step in _steps(wf) if "run" in step]
-    assert runs == ["make check", "make test", "make site"]
+    assert runs[:3] == ["make check", "make test", "make site"]
+    # then the engine comparison: the same site from MkDocs and ProperDocs (scripts/kop/site/engine)
+    assert len(runs) == 4 and "KOP_ENGINE=properdocs make site" in runs[3] and "diff -r" in runs[3]
     uses = {step["uses"].split("@")[0]: step for _, step in _steps(wf) if "uses" in step}
     assert uses["actions/checkout"]["with"]["persist-credentials"] is False
     assert uses["actions/setup-python"]["with"]["python-version"] == "3.11"
@@ -136,6 +138,6 @@ def test_pre_commit_hooks_are_local_and_run(make_project) -> None:
                           timeout=120, check=False)
     assert proc.returncode == 1, proc.stdout + proc.stderr
     assert "overviews/trasig.md:" in proc.stderr and "[KOP105]" in proc.stderr, proc.stderr
-    proc = subprocess.run([*hooks["ruff"]["entry"].split(), "scripts/kop/cli/ny.py"], capture_output=True,
+    proc = subprocess.run([*hooks["ruff"]["entry"].split(), "scripts/kop/cli/cmd_ny.py"], capture_output=True,
                           text=True, cwd=REPO, timeout=120, check=False)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -1,1 +1,8 @@
-"""references.bib: reading BibTeX as biber does and converting it to CSL-JSON."""
+"""references.bib: reading BibTeX as biber does and converting it to CSL-JSON.
+
+Modules, each importing only those listed before it: ``quiet`` (silencing library
+loggers), ``latex`` (LaTeX to text), ``doi``, ``dates``, ``names``, ``entrytypes``,
+``strings`` (field value and @string evaluation), ``csl`` (CSL-JSON), ``validate``
+(entry checks), ``encoding`` (bytes to text) and ``load`` (the entry point,
+:func:`kop.bib.load.load_bibliography`).
+"""

@@ -1,69 +1,39 @@
 """Load and validate a whole content tree: the first two steps of the pipeline.
 
-load -> validate -> (resolve citations -> render -> publish live in build.py).
+load -> validate -> (format citations -> render -> publish live in kop.site).
 The bibliography is parsed once per run here and handed on, never re-read per page.
+Checks that belong to features (seminars, permanent links, the address registry) come
+in as hooks (:mod:`kop.check.hooks`); :func:`kop.site.checking.check` passes them all.
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Callable, Sequence
 
 from kop.bib import load as bibliography
-from kop.check import safety
-from kop.check.fields import cross_diagnostics, rule_diagnostics, schema_diagnostics
-from kop.check.placeholders import placeholder_diagnostics
-from kop.cite import scan as citations
-from kop.core.catalogue import CATALOGUE
-from kop.core.model import Diagnostic, Overview
+from kop.check.fields import cross_diagnostics
+from kop.check.hooks import CheckContext, CheckHook
+from kop.check.one_file import key_checks, load_overview, local_checks
+from kop.cite.keys import cited_keys
+from kop.core.catalogue import message
 from kop.core.project import Project, today
 from kop.core.results import CheckResult
-from kop.features import extras
 from kop.sources.cache import ContentCache, cached_bibliography, cached_overview
-from kop.sources.frontmatter import read_text, split_front_matter
+from kop.sources.documents import overview_files
 
-TEMPLATE_PREFIX = "_"
+__all__ = ["check", "load_overview", "overview_files"]
 
-
-
-def overview_files(project: Project) -> list[Path]:
-    """The overview sources: ``overviews/*.md`` except templates (``_*.md``) and README."""
-    if not project.overviews_dir.is_dir():
-        return []
-    return sorted(
-        p for p in project.overviews_dir.glob("*.md")
-        if not p.name.startswith(TEMPLATE_PREFIX) and p.name.lower() != "readme.md"
-    )
+UNUSED_REFERENCE = message("KOP210")
 
 
-def load_overview(path: Path, display: str) -> tuple[Overview, list[Diagnostic]]:
-    """Read one overview file and scan its citations."""
-    src = read_text(path, display)
-    diags = list(src.diagnostics)
-    if diags:
-        return Overview(path, path.stem, {}, "", 1), diags
-    fm = split_front_matter(src)
-    diags.extend(fm.diagnostics)
-    ov = Overview(path, path.stem, fm.meta, fm.body, fm.body_line, fm.positions)
-    ov.citations = citations.scan_citations(fm.body, fm.body_line)
-    diags.extend(citations.malformed_citations(fm.body, fm.body_line, display))
-    return ov, diags
-
-
-def _load_local(path: Path, display: str) -> tuple[Overview, list[Diagnostic]]:
-    """The checks that depend on this one file alone (cacheable by its content hash)."""
-    ov, diags = load_overview(path, display)
-    if ov.meta:
-        diags.extend(schema_diagnostics(ov, display))
-        diags.extend(placeholder_diagnostics(ov, display))
-    diags.extend(safety.check_overview(ov, display))  # active content (KOP4xx)
-    return ov, diags
-
-
-def check(project: Project, cache: ContentCache | None = None) -> CheckResult:
-    """Validate every overview and references.bib; collect every problem.
+def check(project: Project, hooks: Sequence[CheckHook] = (),
+          addresses: Callable[[CheckResult], set[str]] | None = None,
+          cache: ContentCache | None = None) -> CheckResult:
+    """Validate every overview and references.bib, then run each hook's check; collect every problem.
 
     File-local work is cached by content hash (see :mod:`kop.sources.cache`); checks across files,
-    against the bibliography and against today's date always run.
+    against the bibliography and against today's date always run. ``addresses`` predicts the
+    site's addresses for hooks that need them (the registry); without it they see none.
     """
     result = CheckResult(project)
     cache = cache if cache is not None else ContentCache(project.cache_dir)
@@ -77,26 +47,21 @@ def check(project: Project, cache: ContentCache | None = None) -> CheckResult:
     cited: set[str] = set()
     for path in overview_files(project):
         display = project.display(path)
-        ov, diags = cached_overview(cache, path, display, _load_local)
+        ov, diags = cached_overview(cache, path, display, local_checks)
         ov.path = path
         result.displays[ov.slug] = display
         result.overviews.append(ov)
         result.diagnostics.extend(diags)
-        if ov.meta:
-            result.diagnostics.extend(rule_diagnostics(ov, display, now, keys))
-        result.diagnostics.extend(citations.check_keys(ov.citations, keys, display))
-        cited.update(item.key for cit in ov.citations for item in cit.items)
-        for finding in ov.meta.get("findings") or []:
-            if isinstance(finding, dict) and isinstance(finding.get("references"), list):
-                cited.update(str(k).lstrip("@") for k in finding["references"])
-        if isinstance(ov.meta.get("article"), str):
-            cited.add(ov.meta["article"].lstrip("@"))
+        result.diagnostics.extend(key_checks(ov, display, keys, now))
+        cited |= cited_keys(ov)
     result.diagnostics.extend(cross_diagnostics(result.overviews, result.displays, now))
-    result.diagnostics.extend(extras.check(result))  # seminars, aliases, withdrawals, published-urls.txt
+    ctx = CheckContext(result, now, (lambda: addresses(result)) if addresses else set)
+    for hook in hooks:  # seminars, aliases, withdrawals, published-urls.txt …
+        outcome = hook.check(ctx)
+        result.feature_data[hook.name] = outcome.data
+        result.diagnostics.extend(outcome.diagnostics)
     cache.prune()
-    unused = CATALOGUE.get("KOP210")
-    if unused is not None:
-        for key, ref in sorted(result.references.items()):
-            if key not in cited:
-                result.diagnostics.append(unused.at(bib_display, ref.line, 1, key=key))
+    for key, ref in sorted(result.references.items()):
+        if key not in cited:
+            result.diagnostics.append(UNUSED_REFERENCE.at(bib_display, ref.line, 1, key=key))
     return result

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from kop.core.fsutil import write_atomic
 from kop.core.model import Citation, Reference
 
 LOCALE = "sv-SE"
@@ -391,8 +392,4 @@ def _run_pandoc(items_json: str, clusters_md: list[str], style: Path | None = No
 
 
 def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(text)
-    os.replace(tmp, path)
+    write_atomic(path, text)

@@ -40,23 +40,21 @@ _PROBE = textwrap.dedent("""
 """)
 
 # Measures the live preview's rebuild in-process with the functions `kop serve` uses:
-# regenerate build/docs (kop.site.serve's prepare step), then MkDocs' dirty build of what changed.
+# regenerate build/docs (kop.site.serve's prepare step), then the site engine's dirty build of what changed.
 _SERVE_PROBE = textwrap.dedent("""
-    import json, logging, os, sys, time
+    import json, os, sys, time
     from pathlib import Path
     from kop.core.project import load_project
+    from kop.site import engine as site_engine
     from kop.site.build import prepare
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
 
-    logging.getLogger("mkdocs").setLevel(logging.ERROR)
     root = Path(sys.argv[1]); site = Path(sys.argv[2])
     project = load_project(root)
     os.chdir(root)
 
     def engine(dirty):
-        config = load_config(config_file=str(project.mkdocs_yml), site_dir=str(site))
-        mkdocs_build(config, dirty=dirty)
+        problems = site_engine.run(project, site, strict=False, parallel=False, dirty=dirty)
+        assert not problems, problems
 
     prepare(project); engine(False)  # the state `make serve` is in after starting
     target = sorted((root / "overviews").glob("*.md"))[1]

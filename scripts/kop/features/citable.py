@@ -22,7 +22,10 @@ from typing import Any
 from kop.cite.apa import format_all
 from kop.core.html import esc
 from kop.core.model import Overview, Reference
-from kop.core.urls import absolute, permalink
+from kop.core.results import CheckResult
+from kop.core.urls import absolute, is_withdrawn, on_site, overview_url, permalink
+from kop.features.base import BaseFeature, BuildContext, Files
+from kop.render.overview import PageParts
 
 GENRE = "Kunskapsöversikt"
 
@@ -204,3 +207,37 @@ def cite_box(ov: Overview, apa_html: str, url: str, bibtex_text: str) -> str:
         '<p class="kop-copy-status" role="status" aria-live="polite"></p>',
         "</section>",
     ])
+
+
+class CitableFeature(BaseFeature):
+    """The overview as a citable work: its APA 7 reference, BibTeX and RIS, and the Citera box."""
+
+    name = "citable"
+
+    def __init__(self) -> None:
+        self.apa: dict[str, str] = {}  # overview id -> APA 7 HTML of the overview itself
+
+    def addresses(self, result: CheckResult) -> set[str]:
+        live = [ov for ov in on_site(result.overviews) if not is_withdrawn(ov)]
+        return {f"{overview_url(ov)}{name}" for ov in live for name in ("citera.bib", "citera.ris")}
+
+    def prepare(self, ctx: BuildContext) -> None:
+        live = [ov for ov in ctx.by_id.values() if not is_withdrawn(ov)]
+        self.apa = self_references(live, ctx.site_url, ctx.publisher, ctx.result.project.cache_dir)
+
+    def files(self, ctx: BuildContext) -> Files:
+        out: Files = {}
+        for ov in on_site(ctx.result.overviews):
+            if is_withdrawn(ov):
+                continue
+            url = absolute(ctx.site_url, permalink(str(ov.meta.get("id"))))
+            out[f"{overview_url(ov)}citera.bib"] = bibtex(ov, url, ctx.publisher)
+            out[f"{overview_url(ov)}citera.ris"] = ris(ov, url, ctx.publisher)
+        return out
+
+    def page_parts(self, ov: Overview, ctx: BuildContext) -> PageParts:
+        apa = self.apa.get(str(ov.meta.get("id")))
+        if not apa:
+            return PageParts()
+        url = absolute(ctx.site_url, permalink(str(ov.meta.get("id"))))
+        return PageParts(sections=[cite_box(ov, apa, url, bibtex(ov, url, ctx.publisher))])

@@ -15,7 +15,10 @@ from datetime import date, datetime, time
 from typing import Any
 
 from kop.core.model import Overview
-from kop.core.urls import absolute, is_withdrawn, overview_url, permalink
+from kop.core.results import CheckResult
+from kop.core.urls import absolute, is_withdrawn, on_site, overview_url, permalink
+from kop.features.base import BaseFeature, BuildContext, Files
+from kop.features.seminars.feature import usable_seminars
 from kop.features.seminars.model import TZ, Seminar
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -127,3 +130,17 @@ def _plain(value: Any) -> Any:
     if isinstance(value, Mapping):
         return {str(k): _plain(v) for k, v in value.items()}
     return value
+
+
+class FeedsFeature(BaseFeature):
+    """``feed.xml`` (Atom) and ``overviews.json`` (the machine-readable catalogue)."""
+
+    name = "feeds"
+
+    def addresses(self, result: CheckResult) -> set[str]:
+        return {"feed.xml", "overviews.json"}
+
+    def files(self, ctx: BuildContext) -> Files:
+        on = on_site(ctx.result.overviews)
+        return {"feed.xml": atom_feed(on, ctx.site_url, ctx.site_name, ctx.publisher),
+                "overviews.json": catalogue(on, usable_seminars(ctx.result), ctx.site_url, ctx.site_name)}

@@ -7,27 +7,25 @@ static HTML (meta refresh + canonical + a visible Swedish link, no JavaScript), 
 work on any static host. A withdrawn overview keeps its address and renders as a
 tombstone that says why and where to go instead.
 
-:func:`site_addresses` predicts every address the build will publish; the registry
-check (:mod:`kop.features.registry`) compares the committed list of published addresses with it
-without building the site.
+:class:`PermalinksFeature` tells :mod:`kop.site.routes` which addresses these are, so the
+registry check (:mod:`kop.features.registry`) can compare the committed list of published
+addresses with them without building the site.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import date
-from pathlib import Path
-from typing import TYPE_CHECKING
 
+from kop.check.hooks import CheckContext, FeatureCheck
 from kop.core.catalogue import message
 from kop.core.html import esc
 from kop.core.messages import did_you_mean
 from kop.core.model import Diagnostic, Overview
+from kop.core.results import CheckResult
 from kop.core.urls import absolute, is_withdrawn, on_site, overview_url, permalink
+from kop.features.base import BaseFeature, BuildContext, Files
 from kop.render.fragments import block
-
-if TYPE_CHECKING:
-    from kop.core.results import CheckResult
 
 ALIAS_IS_SLUG = message("KOP610")
 ALIAS_TAKEN = message("KOP611")
@@ -151,45 +149,25 @@ def overview_rules(overviews: list[Overview], displays: Mapping[str, str], today
     return out
 
 
-# Pages the page generator always writes (pages.py), as directory addresses.
-FIXED_PAGES = ("", "oversikter/", "omraden/", "referenser/", "bidra/faltreferens/", "bidra/felmeddelanden/",
-               "seminarier/", "seminarier/kalender.ics", "feed.xml", "overviews.json",
-               "schema/overview.schema.json", "schema/seminar.schema.json")
+class PermalinksFeature(BaseFeature):
+    """``/k/<id>/`` and alias redirects, tombstones for withdrawn overviews, and their rules."""
 
+    name = "permalinks"
 
-def docs_addresses(docs_dir: Path) -> set[str]:
-    """Addresses of the contributor's own pages and files in ``docs/`` (directory URLs)."""
-    out: set[str] = set()
-    if not docs_dir.is_dir():
+    def check(self, ctx: CheckContext) -> FeatureCheck:
+        return FeatureCheck(overview_rules(ctx.result.overviews, ctx.result.displays, ctx.today))
+
+    def addresses(self, result: CheckResult) -> set[str]:
+        out: set[str] = set()
+        for ov in on_site(result.overviews):
+            out |= {overview_url(ov), permalink(str(ov.meta["id"]))}
+            out |= {f"oversikter/{a}/" for a in ov.meta.get("aliases") or [] if isinstance(a, str)}
         return out
-    for path in docs_dir.rglob("*"):
-        if not path.is_file():
-            continue
-        rel = path.relative_to(docs_dir).as_posix()
-        if rel.endswith(".md"):
-            stem = rel[:-3]
-            if stem == "index" or stem.endswith("/index") or stem.lower() == "readme":
-                out.add(stem[: -len("index")] if stem.endswith("index") else "")
-            else:
-                out.add(stem + "/")
-        else:
-            out.add(rel)
-    return out
 
-
-def site_addresses(result: CheckResult) -> set[str]:
-    """Every site-relative address (no leading slash) the build will publish, predicted without building."""
-    from kop.core.slugs import slugify
-    from kop.schema.load import vocabularies
-
-    out = set(FIXED_PAGES) | docs_addresses(result.project.docs_dir)
-    out |= {f"omraden/{slugify(item['value'])}/" for item in vocabularies()["areas"]}
-    for ov in on_site(result.overviews):
-        out.add(overview_url(ov))
-        out.add(permalink(str(ov.meta["id"])))
-        if not is_withdrawn(ov):
-            out |= {f"{overview_url(ov)}citera.bib", f"{overview_url(ov)}citera.ris"}
-        out |= {f"oversikter/{a}/" for a in ov.meta.get("aliases") or [] if isinstance(a, str)}
-    for sem in getattr(result, "seminars", []):
-        out |= {sem.url, f"{sem.url}inbjudan/", f"{sem.url}seminarium.ics", f"{sem.url}qr.svg", f"{sem.url}qr.png"}
-    return out
+    def files(self, ctx: BuildContext) -> Files:
+        on = on_site(ctx.result.overviews)
+        out: Files = dict(redirect_files(on, ctx.site_url))
+        for ov in on:
+            if is_withdrawn(ov):
+                out[f"oversikter/{ov.slug}.md"] = tombstone_page(ov, ctx.by_id)
+        return out

@@ -19,6 +19,12 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont
 
 from kop.core.cores import fork_starmap, worker_count
+from kop.core.fsutil import write_atomic
+from kop.core.model import Overview
+from kop.core.results import CheckResult
+from kop.core.urls import is_withdrawn, on_site, overview_url
+from kop.features.base import BaseFeature, BuildContext, Files
+from kop.render.headmeta import OG_IMAGE_NAME
 
 SIZE = (1200, 630)
 BACKGROUND = (40, 53, 147)  # indigo 800: white text on it has a contrast ratio above 10:1
@@ -125,8 +131,24 @@ def cards(texts: list[tuple[str, str, str]], cache_dir: Path | None = None) -> l
         out[i] = data
         cached = paths[i]
         if cached:
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            tmp = cached.with_name(f".{cached.name}.tmp")
-            tmp.write_bytes(data)
-            tmp.replace(cached)
+            write_atomic(cached, data)
     return [data for data in out if data is not None]
+
+
+def _pictured(overviews: list[Overview]) -> list[Overview]:
+    return [ov for ov in on_site(overviews) if not is_withdrawn(ov)]
+
+
+class PreviewCardsFeature(BaseFeature):
+    """A preview image (Open Graph card) per overview, drawn from its title."""
+
+    name = "preview-cards"
+
+    def addresses(self, result: CheckResult) -> set[str]:
+        return {f"{overview_url(ov)}{OG_IMAGE_NAME}" for ov in _pictured(result.overviews)}
+
+    def files(self, ctx: BuildContext) -> Files:
+        pictured = _pictured(ctx.result.overviews)
+        images = cards([(str(ov.meta.get("title")), f"KUNSKAPSÖVERSIKT · {ov.meta.get('id')}", ctx.site_name)
+                        for ov in pictured], ctx.result.project.cache_dir)
+        return {f"{overview_url(ov)}{OG_IMAGE_NAME}": image for ov, image in zip(pictured, images, strict=True)}

@@ -5,24 +5,21 @@ must keep working for as long as the site exists. The registry is a plain text f
 one site-relative path per line (``/k/kop-2024-001/``), sorted, with ``#`` comments.
 ``kop registrera`` adds the current addresses to it; the build itself never writes it.
 Every check and build compares it with the addresses the build will publish
-(:func:`kop.features.permalinks.site_addresses`) and fails, naming the address and its line, if
+(:func:`kop.site.routes.site_addresses`, handed in by the check) and fails, naming the address and its line, if
 any registered address would no longer resolve to a page, a file or a redirect.
 """
 
 from __future__ import annotations
 
-import argparse
-import sys
+from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
 
+from kop.check.hooks import CheckContext, FeatureCheck
 from kop.core.catalogue import message
+from kop.core.fsutil import write_atomic
 from kop.core.model import Diagnostic
-from kop.features.permalinks import site_addresses
-
-if TYPE_CHECKING:
-    from kop.core.project import Project
-    from kop.core.results import CheckResult
+from kop.core.results import CheckResult
+from kop.features.base import BaseFeature
 
 REGISTRY_NAME = "published-urls.txt"
 
@@ -83,60 +80,53 @@ def resolves(address: str, known: set[str]) -> bool:
     return not rel.endswith("/") and f"{rel}/" in known
 
 
-def check_registry(result: CheckResult) -> list[Diagnostic]:
-    """Every registered address must still resolve (no build needed)."""
+def check_registry(result: CheckResult, site_addresses: Callable[[], set[str]]) -> list[Diagnostic]:
+    """Every registered address must still resolve (no build needed); ``site_addresses`` predicts them."""
     project = result.project
     path = registry_path(project.root)
     display = project.display(path)
     entries, diags = read_registry(path, display)
     if not entries:
         return diags
-    known = site_addresses(result)
+    known = site_addresses()
     for number, address in entries:
         if not resolves(address, known):
             diags.append(UNRESOLVED.at(display, number, 1, address=address))
     return diags
 
 
-def current_addresses(result: CheckResult) -> list[str]:
+def current_addresses(addresses: Iterable[str]) -> list[str]:
     """The addresses worth promising to keep: overview pages and permalinks, aliases, seminars and feeds."""
     keep = ("oversikter/", "k/", "seminarier/", "feed.xml", "overviews.json")
     out = set()
-    for rel in site_addresses(result):
+    for rel in addresses:
         if not rel.startswith(keep) or rel.endswith((".png", ".svg", ".bib", ".ris")):
             continue
         out.add("/" + rel)
     return sorted(out)
 
 
-def register(result: CheckResult) -> tuple[int, Path]:
-    """Add the current addresses to the registry (never removes a line); return (added, path)."""
+def register(result: CheckResult, addresses: Iterable[str]) -> tuple[int, Path]:
+    """Add the current addresses (``addresses``: the site's, from kop.site.routes) to the registry.
+
+    Never removes a line; returns (added, path).
+    """
     path = registry_path(result.project.root)
     existing, _ = read_registry(path, REGISTRY_NAME)
     have = {address for _, address in existing}
-    new = [a for a in current_addresses(result) if a not in have]
+    new = [a for a in current_addresses(addresses) if a not in have]
     if not new and path.is_file():
         return 0, path
     addresses = sorted(have | set(new))
     text = HEADER + "\n" + "".join(f"{a}\n" for a in addresses)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
+    write_atomic(path, text)
     return len(new), path
 
 
-def run(project: Project, args: argparse.Namespace) -> int:
-    """``kop registrera``: validate, then add the current addresses to ``published-urls.txt``."""
-    from kop.check.pipeline import check
-    from kop.core.report import print_diagnostics
+class RegistryFeature(BaseFeature):
+    """The committed address registry: every promised address must still resolve."""
 
-    result = check(project)
-    print_diagnostics(result.diagnostics)
-    if not result.ok:
-        print("Inga adresser registrerades: rätta felen ovan först.", file=sys.stderr)
-        return 1
-    added, path = register(result)
-    total = len(read_registry(path, REGISTRY_NAME)[0])
-    print(f"Lade till {added} {'adress' if added == 1 else 'adresser'} i {project.display(path)} "
-          f"(nu {total} totalt).", file=sys.stderr)
-    return 0
+    name = "registry"
+
+    def check(self, ctx: CheckContext) -> FeatureCheck:
+        return FeatureCheck(check_registry(ctx.result, ctx.addresses))

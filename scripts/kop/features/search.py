@@ -20,37 +20,20 @@ because contributors are not trusted and the index feeds the search results.
 from __future__ import annotations
 
 import html
-import subprocess
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from kop.core.catalogue import message
 from kop.core.model import Overview
+from kop.core.results import CheckResult
+from kop.features.base import BaseFeature, BuildContext, Files
+from kop.render.facets import facet_values
 from kop.render.fragments import block
+from kop.render.overview import PageParts
 from kop.schema.load import evidence_label, vocabularies
-from kop.site.pagefind_stable import stabilise
-
-if TYPE_CHECKING:  # build.py imports this module; these are for type checkers only
-    from kop.core.project import Project
-    from kop.core.results import CheckResult, Timings
 
 PAGE_PATH = "sok.md"
-BUNDLE_DIR = "pagefind"
-# Which built pages are searchable: the overviews and a few key pages. Lists (catalogue,
-# areas, references, evidence map) would only repeat the overviews' titles.
-INDEX_GLOB = "{oversikter/*/index.html,om-kop/index.html,tillganglighet/index.html,bidra/**/index.html}"
-# Inside a page only the article is indexed, without permalinks, reference lists, the
-# PRISMA drawing (its numbers are in the text alternative) or navigation.
-ROOT_SELECTOR = "article.md-content__inner"
-# In-text citations are left out too. They are a tenth of an overview's words, and the cited
-# authors' surnames are most of all distinct words in the index: Pagefind's memory grows with
-# them (large benchmark corpus: 571 MB with them, 477 MB without). Which overviews cite an
-# author is on the references page; the search page says so.
-EXCLUDE_SELECTORS = (".headerlink", ".kop-references", ".kop-prisma", ".md-source-file", ".kop-cite-box",
-                     ".kop-cite")
 KEYWORD_WEIGHT = 5  # Pagefind weights run 0–10; headings are 7 and body text 1.
 
 STATUS_LABELS = {
@@ -59,9 +42,6 @@ STATUS_LABELS = {
     "under-uppdatering": "Under uppdatering",
     "inaktuell": "Inaktuell",
 }
-
-PAGEFIND_FAILED = message("KOP940")
-
 
 @dataclass(frozen=True)
 class Facet:
@@ -82,21 +62,6 @@ FACETS = (
 
 def _e(value: Any) -> str:
     return html.escape("" if value is None else " ".join(str(value).split()), quote=True)
-
-
-def facet_values(meta: dict[str, Any]) -> dict[str, list[str]]:
-    """The filter values of one overview, in the form the index and the URL use."""
-    present = {str(f["strength"]) for f in meta.get("findings") or [] if isinstance(f, dict) and f.get("strength")}
-    scale = [item["value"] for item in vocabularies()["evidence"]]
-    strengths = [s for s in scale if s in present] + sorted(present - set(scale))  # strongest first
-    published = str(meta.get("published") or "")
-    return {
-        "area": [str(a) for a in meta.get("area") or []],
-        "method": [str(meta["method"])] if meta.get("method") else [],
-        "strength": strengths,
-        "year": [published[:4]] if published[:4].isdigit() else [],
-        "status": [str(meta["status"])] if meta.get("status") else [],
-    }
 
 
 def _words(values: Iterable[Any]) -> str:
@@ -189,51 +154,16 @@ def search_page(published: list[Overview]) -> str:
     )
 
 
-def pagefind_executable() -> Path:
-    """The Pagefind binary shipped in the ``pagefind_bin`` wheel (works offline)."""
-    from pagefind_bin import get_executable
+class SearchFeature(BaseFeature):
+    """The search page and the hidden markup Pagefind reads on every overview page."""
 
-    return get_executable()
+    name = "search"
 
+    def addresses(self, result: CheckResult) -> set[str]:
+        return {"sok/"}
 
-def pagefind_command(site_dir: Path) -> list[str]:
-    return [
-        str(pagefind_executable()),
-        "--site", str(site_dir),
-        "--output-subdir", BUNDLE_DIR,
-        "--glob", INDEX_GLOB,
-        "--root-selector", ROOT_SELECTOR,
-        "--exclude-selectors", ", ".join(EXCLUDE_SELECTORS),
-        "--force-language", "sv",
-        "--silent",
-    ]
+    def files(self, ctx: BuildContext) -> Files:
+        return {PAGE_PATH: search_page(ctx.result.published())}
 
-
-def run_pagefind(site_dir: Path, timeout: float = 300) -> list[str]:
-    """Index ``site_dir`` in place; return problems (empty list = success)."""
-    try:
-        proc = subprocess.run(pagefind_command(site_dir), capture_output=True, text=True, timeout=timeout,
-                              check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        return [str(exc)]
-    if proc.returncode != 0:
-        return [(proc.stderr or proc.stdout or f"avslutningskod {proc.returncode}").strip()]
-    if not (site_dir / BUNDLE_DIR / "pagefind.js").is_file():
-        return ["Pagefind skapade ingen pagefind.js"]
-    try:
-        stabilise(site_dir / BUNDLE_DIR)  # byte-identical output for reproducible builds
-    except (OSError, ValueError, KeyError) as exc:
-        return [f"Pagefinds index kunde inte göras stabilt: {exc}"]
-    return []
-
-
-def index_site(project: Project, site_dir: Path, result: CheckResult, timings: Timings) -> bool:
-    """The build hook: index the new site; on failure add a diagnostic and return True (stop)."""
-    import time
-
-    start = time.perf_counter()
-    problems = run_pagefind(site_dir)
-    timings.add("sökindex", start)
-    for problem in problems:
-        result.diagnostics.append(PAGEFIND_FAILED.at(project.display(project.mkdocs_yml), 1, 0, problem=problem))
-    return bool(problems)
+    def page_parts(self, ov: Overview, ctx: BuildContext) -> PageParts:
+        return PageParts(header=[index_markup(ov.meta)])

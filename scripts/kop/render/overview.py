@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
 from kop.cite.apa import Formatted, anchor, cluster_signature
+from kop.cite.keys import cited_keys
 from kop.core.html import esc
 from kop.core.model import Citation, CitationItem, Overview
 from kop.core.urls import area_slug
-from kop.features.search import index_markup
 from kop.render.fragments import block, raw
 from kop.render.prisma import prisma_figure
 from kop.schema.load import evidence_label
@@ -30,6 +31,28 @@ STATUS_LABELS = {
     "under-uppdatering": "Under uppdatering",
     "inaktuell": "Inaktuell",
 }
+
+
+@dataclass
+class PageParts:
+    """What features add to an overview page (see :mod:`kop.features.base`).
+
+    ``head``: the ``kop`` front-matter mapping for the page head (raw values, escaped by the
+    theme); ``header``: markup at the end of the header card; ``sections``: generated blocks
+    after the reference list, in feature order.
+    """
+
+    head: Mapping[str, Any] | None = None
+    header: list[str] = field(default_factory=list)
+    sections: list[str] = field(default_factory=list)
+
+    def merge(self, other: PageParts) -> None:
+        if other.head:
+            self.head = {**(self.head or {}), **other.head}
+        self.header.extend(other.header)
+        self.sections.extend(other.sections)
+
+
 ROLE_LABELS = {"forskare": "Forskare", "praktiker": "Praktiker"}
 EVIDENCE_ICONS = {"stark": "●●●", "medel": "●●○", "svag": "●○○"}
 
@@ -43,11 +66,7 @@ def finding_citation(keys: Iterable[str]) -> Citation:
 
 def page_keys(ov: Overview, order: list[str]) -> list[str]:
     """Keys this page cites (body, findings, article), in bibliography order."""
-    cited = {item.key for cit in ov.citations for item in cit.items}
-    for finding in ov.meta.get("findings") or []:
-        cited.update(str(k).lstrip("@") for k in finding.get("references") or [])
-    if ov.meta.get("article"):
-        cited.add(str(ov.meta["article"]).lstrip("@"))
+    cited = cited_keys(ov)
     return [key for key in order if key in cited]
 
 
@@ -159,8 +178,8 @@ def evidence_badge(strength: str) -> str:
 
 
 def render_header(ov: Overview, base: str = "../../", *, today: date | None = None,
-                  stale_after_years: float | None = None) -> str:
-    """The header card: title, status, question, summary, people and dates."""
+                  stale_after_years: float | None = None, extra: Sequence[str] = ()) -> str:
+    """The header card: title, status, question, summary, people and dates; ``extra`` from features."""
     meta = ov.meta
     status = str(meta.get("status", ""))
     areas = ", ".join(
@@ -202,7 +221,7 @@ def render_header(ov: Overview, base: str = "../../", *, today: date | None = No
         f'<dt>Metod</dt><dd>{esc(meta.get("method"))}</dd>',
         f'<dt>Datum</dt><dd>{", ".join(dates) or "–"}</dd>',
         "</dl>",
-        index_markup(meta),
+        *extra,
         "</header>",
     ]
     return "\n".join(p for p in parts if p)
@@ -248,27 +267,26 @@ def render_references(keys: list[str], formatted: Formatted) -> str:
     )
 
 
-def render_overview(ov: Overview, formatted: Formatted, *, settings: Mapping[str, Any] | None = None,
-                    today: date | None = None, extras: Any = None) -> str:
+def render_overview(ov: Overview, formatted: Formatted, *, today: date,
+                    settings: Mapping[str, Any] | None = None, parts: PageParts | None = None) -> str:
     """The whole page: generated front matter, header card, findings, body, PRISMA, references.
 
-    ``settings`` are the project's ``extra.kop`` settings (``Project.settings``); ``today``
-    defaults to :func:`kop.core.project.today` so the stale-search banner is reproducible in tests.
-    ``extras`` (:class:`kop.features.extras.SiteExtras`) adds head metadata, seminars and the Citera box.
+    ``settings`` are the project's ``extra.kop`` settings (``Project.settings``); ``today`` is the
+    date the stale-search banner compares with. ``parts`` are what the features add (head
+    metadata, search markup, seminars, the Citera box).
     """
-    from kop.core.project import today as project_today
-
     settings = settings or {}
+    parts = parts or PageParts()
     body = replace_citations(ov.body, ov.citations, formatted).strip("\n")
     keys = page_keys(ov, formatted.order)
     prisma = prisma_figure(ov.meta.get("prisma") if isinstance(ov.meta.get("prisma"), Mapping) else None)
-    header = render_header(ov, today=today or project_today(), stale_after_years=settings.get("stale_after_years"))
+    header = render_header(ov, today=today, stale_after_years=settings.get("stale_after_years"), extra=parts.header)
     return (
-        _page_front_matter(ov, extras.head(ov) if extras else None)
+        _page_front_matter(ov, parts.head)
         + block(header).lstrip("\n")
         + block(render_findings(ov, formatted))
         + body
         + block(prisma)
         + block(render_references(keys, formatted))
-        + (extras.overview_sections(ov) if extras else "")
+        + "".join(block(section) for section in parts.sections)
     ).rstrip("\n") + "\n"

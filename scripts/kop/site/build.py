@@ -1,14 +1,13 @@
 """Build the site: validate, format citations, generate pages, run the site engine, publish.
 
 The generated Markdown tree (``build/docs``) is the only input of the site engine, so
-the engine (MkDocs today) could be swapped for a compatible one. The finished site is
+the engine (:mod:`kop.site.engine`: MkDocs, or ProperDocs) is swappable. The finished site is
 written to a temporary directory next to ``site/`` and swapped in only when every
 step succeeded: a failed or interrupted build leaves the previous ``site/`` intact.
 """
 
 from __future__ import annotations
 
-import logging
 import multiprocessing
 import os
 import shutil
@@ -16,19 +15,18 @@ import tempfile
 import time
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
 
-from kop.check.pipeline import check
 from kop.cite.apa import Formatted, FormattingError, format_all
 from kop.core.catalogue import message
 from kop.core.cores import can_fork
 from kop.core.model import Citation, Diagnostic
 from kop.core.project import Project
 from kop.core.results import CheckResult, Timings
-from kop.features import search
-from kop.render import fragments as rawhtml
 from kop.render.overview import finding_citation
-from kop.site import lock, sanitize
+from kop.site import lock, sanitize, search_index
+from kop.site.checking import check
+from kop.site.engine import check as engine_check
+from kop.site.engine import run as run_engine
 from kop.site.generate import generate, theme_files, write_tree
 
 ENGINE_FAILED = message("KOP901")
@@ -116,57 +114,6 @@ def _prepare_child(project: Project, sender: Connection) -> None:
     sender.close()
 
 
-class _WarningCounter(logging.Handler):
-    def __init__(self) -> None:
-        super().__init__(logging.WARNING)
-        self.messages: list[str] = []
-
-    def emit(self, record: logging.LogRecord) -> None:
-        self.messages.append(record.getMessage())
-
-
-def ensure_rawhtml(config: Any) -> None:
-    """Generated pages need :mod:`kop.render.fragments`; add it should a site's mkdocs.yml not list it."""
-    if rawhtml.EXTENSION_NAME not in config["markdown_extensions"]:
-        config["markdown_extensions"].insert(0, rawhtml.EXTENSION_NAME)
-
-
-def run_engine(project: Project, site_dir: Path, strict: bool = True, parallel: Any = True) -> list[str]:
-    """Run MkDocs on ``build/docs`` into ``site_dir``; return warnings/errors (empty = success).
-
-    ``parallel`` lets :mod:`kop.site.engine.parallel_pages` render half the overview pages in a forked
-    worker (it declines on its own when that is unsafe or not worth it); tests pass their
-    own configured :class:`~kop.site.engine.parallel_pages.ParallelPages` instance, or False.
-    """
-    from mkdocs.commands.build import build as mkdocs_build
-    from mkdocs.config import load_config
-    from mkdocs.exceptions import MkDocsException
-
-    counter = _WarningCounter()
-    failures: list[str] = []
-    logger = logging.getLogger("mkdocs")
-    logger.addHandler(counter)
-    old_cwd = Path.cwd()
-    try:
-        os.chdir(project.root)
-        config = load_config(config_file=str(project.mkdocs_yml), site_dir=str(site_dir), strict=strict)
-        ensure_rawhtml(config)
-        if parallel:
-            from kop.site.engine.parallel_pages import ParallelPages
-
-            config["plugins"]["kop/parallel-pages"] = ParallelPages() if parallel is True else parallel
-        mkdocs_build(config)
-    except MkDocsException as exc:  # includes mkdocs' Abort on strict warnings and on build errors
-        failures.append(str(exc))
-    except SystemExit as exc:
-        failures.append(f"avbrutet ({exc})")
-    finally:
-        os.chdir(old_cwd)
-        logger.removeHandler(counter)
-    # Not strict: warnings alone do not fail the build, but a failed build reports them as context
-    return counter.messages + failures if strict or failures else []
-
-
 def publish(new_site: Path, site_dir: Path) -> None:
     """Swap the finished site into place, keeping the old one until the new one is there."""
     old = None
@@ -199,6 +146,8 @@ def _build(project: Project, strict: bool, timings: Timings | None) -> CheckResu
         result.diagnostics.append(NO_SITE_CONFIG.at(project.display(project.mkdocs_yml), 1, 0,
                                                     root=project.root))
         return result
+    if (unusable := engine_check(project)) is not None:  # unknown or missing engine: before any work
+        return CheckResult(project, diagnostics=[unusable])
     diagnostics, prepared = _prepare_isolated(project, timings)
     result = CheckResult(project, diagnostics=diagnostics)
     if not prepared:
@@ -218,7 +167,7 @@ def _build(project: Project, strict: bool, timings: Timings | None) -> CheckResu
         # nh3 on every page's content: the second line of defence
         sanitize.sanitize_site(new_site, cache_dir=project.cache_dir / "sanitized")
         timings.add("sanera", t)
-        if search.index_site(project, new_site, result, timings):  # Pagefind, before the swap
+        if search_index.index_site(project, new_site, result, timings):  # Pagefind, before the swap
             return result
         t = time.perf_counter()
         publish(new_site, project.site_dir)

@@ -7,24 +7,26 @@ files no longer generated are removed. Nothing outside ``build/`` is ever writte
 
 from __future__ import annotations
 
-import shutil
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from kop.cite.apa import Formatted, anchor
+from kop.core.fsutil import write_atomic
 from kop.core.html import esc
 from kop.core.model import Overview
+from kop.core.project import today
 from kop.core.results import CheckResult
-from kop.core.urls import area_slug
-from kop.features import extras as site_extras
-from kop.features.search import PAGE_PATH as SEARCH_PAGE_PATH
-from kop.features.search import facet_values, search_page
+from kop.core.urls import area_slug, on_site
+from kop.features.base import BuildContext
+from kop.features.citable import publisher
+from kop.features.enabled import instantiate
 from kop.render.evidence_map import PAGE_PATH as EVIDENCE_MAP_PATH
 from kop.render.evidence_map import evidence_map_page
+from kop.render.facets import facet_values
 from kop.render.fragments import block
 from kop.render.guide import field_reference_markdown, message_catalogue_markdown
-from kop.render.overview import STATUS_LABELS, evidence_badge, page_keys, render_overview
+from kop.render.overview import STATUS_LABELS, PageParts, evidence_badge, page_keys, render_overview
 from kop.schema.load import PUBLISHED_SCHEMA_NAME, evidence_label, resolved_schema_text, vocabularies
 
 LATEST_COUNT = 5
@@ -33,8 +35,10 @@ LATEST_COUNT = 5
 def generate(result: CheckResult, formatted: Formatted) -> Iterator[tuple[str, str | bytes]]:
     """Yield every generated file as (relative path, content); pure apart from reading docs/.
 
-    Overview pages, the bulk of the tree, are rendered one at a time as they are written,
-    so memory does not grow with the number of overviews (1,000 pages are ~140 MB of text).
+    The core pages are made here; every feature in :data:`kop.features.enabled.FEATURES` adds
+    its files and its parts of each overview page. Overview pages, the bulk of the tree, are
+    rendered one at a time as they are written, so memory does not grow with the number of
+    overviews (1,000 pages are ~140 MB of text).
     """
     project = result.project
     docs: dict[str, str | bytes] = {}
@@ -43,25 +47,53 @@ def generate(result: CheckResult, formatted: Formatted) -> Iterator[tuple[str, s
             if src.is_file():
                 docs[src.relative_to(project.docs_dir).as_posix()] = src.read_bytes()
     published = result.published()
-    extras = site_extras.prepare(result, formatted)  # permalinks, Citera, feeds, seminars (kop.features.extras)
+    features = instantiate()
+    ctx = build_context(result, formatted, docs)
+    for feature in features:
+        feature.prepare(ctx)
     files: dict[str, str | bytes] = dict(docs)
     files["oversikter/index.md"] = catalogue_page(published)
     files[EVIDENCE_MAP_PATH] = evidence_map_page(published)
-    files[SEARCH_PAGE_PATH] = search_page(published)
     files.update(area_pages(published))
     files["referenser.md"] = references_page(published, formatted)
     files["bidra/faltreferens.md"] = field_reference_markdown()
     files["bidra/felmeddelanden.md"] = message_catalogue_markdown()
     files[f"schema/{PUBLISHED_SCHEMA_NAME}"] = resolved_schema_text()
-    files.update(extras.files(docs))
+    for feature in features:
+        files.update(feature.files(ctx))
     index = files.get("index.md", "# KÖP\n")
     index_text = index.decode("utf-8") if isinstance(index, bytes) else index
     files["index.md"] = index_text.rstrip("\n") + block(latest_section(published))
     yield from files.items()
     for ov in published:
         path = f"oversikter/{ov.slug}.md"
-        if path not in files:  # a withdrawn overview's tombstone (from extras) takes its place
-            yield path, render_overview(ov, formatted, settings=project.settings, extras=extras)
+        if path not in files:  # a withdrawn overview's tombstone (kop.features.permalinks) takes its place
+            parts = PageParts()
+            for feature in features:
+                parts.merge(feature.page_parts(ov, ctx))
+            yield path, render_overview(ov, formatted, today=ctx.today, settings=project.settings, parts=parts)
+
+
+def build_context(result: CheckResult, formatted: Formatted | None,
+                  docs: Mapping[str, str | bytes] | None = None) -> BuildContext:
+    """What every feature reads during a build (see :class:`kop.features.base.BuildContext`)."""
+    project = result.project
+    return BuildContext(result, formatted, project.site_url, project.site_name,
+                        publisher(project.settings, project.site_name), today(),
+                        {str(ov.meta["id"]): ov for ov in on_site(result.overviews)}, dict(docs or {}))
+
+
+def feature_files(result: CheckResult, formatted: Formatted | None = None,
+                  docs: Mapping[str, str | bytes] | None = None) -> dict[str, str | bytes]:
+    """Every file the features add, without the core pages (for tests and tools)."""
+    features = instantiate()
+    ctx = build_context(result, formatted, docs)
+    files: dict[str, str | bytes] = {}
+    for feature in features:
+        feature.prepare(ctx)
+    for feature in features:
+        files.update(feature.files(ctx))
+    return files
 
 
 THEME_DIR = Path(__file__).resolve().parent / "theme"
@@ -86,10 +118,7 @@ def write_tree(out_dir: Path, files: Mapping[str, str | bytes] | Iterable[tuple[
         target = out_dir / rel
         if target.is_file() and target.read_bytes() == data:
             continue
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_bytes(data)
-        tmp.replace(target)
+        write_atomic(target, data)
         changed += 1
     for existing in sorted(out_dir.rglob("*"), reverse=True):
         if existing.is_file() and existing not in wanted:
@@ -253,7 +282,3 @@ def latest_section(published: list[Overview]) -> str:
     out += '<p><a href="oversikter/">Alla översikter</a></p>\n</section>'
     return out
 
-
-def clean(path: Path) -> None:
-    if path.exists():
-        shutil.rmtree(path)

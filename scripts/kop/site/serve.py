@@ -1,15 +1,13 @@
-"""Live preview: regenerate ``build/docs`` when sources change; MkDocs reloads the browser.
+"""Live preview: regenerate ``build/docs`` when sources change; the site engine reloads the browser.
 
-MkDocs' own server watches only its docs_dir (our generated tree). A watchdog observer
-here re-runs validation and page generation when ``overviews/``, ``references.bib`` or
-``docs/`` change; only changed generated files are rewritten, so MkDocs' dirty reload
-rebuilds just those pages.
+The engine's own server (:func:`kop.site.engine.serve`: MkDocs or ProperDocs) watches only its
+docs_dir (our generated tree). A watchdog observer here re-runs validation and page generation
+when ``overviews/``, ``references.bib`` or ``docs/`` change; only changed generated files are
+rewritten, so the engine's dirty reload rebuilds just those pages.
 """
 
 from __future__ import annotations
 
-import logging
-import os
 import sys
 import threading
 import time
@@ -17,6 +15,7 @@ from pathlib import Path
 
 from kop.core.project import Project
 from kop.core.report import print_diagnostics
+from kop.site import engine
 from kop.site.build import prepare
 
 
@@ -32,16 +31,13 @@ def _regenerate(project: Project) -> bool:
 
 
 def serve(project: Project, addr: str) -> int:
-    """Prepare once, start watching sources, then run MkDocs' development server."""
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    """Prepare once, start watching sources, then run the site engine's development server."""
     from watchdog.events import FileSystemEvent, FileSystemEventHandler
     from watchdog.observers import Observer
 
-    handler = logging.StreamHandler()
-    handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
-    mkdocs_logger = logging.getLogger("mkdocs")
-    mkdocs_logger.addHandler(handler)
-    mkdocs_logger.setLevel(logging.INFO)
+    if (unusable := engine.check(project)) is not None:
+        print_diagnostics([unusable])
+        return 1
     print(f"Förhandsvisning på http://{addr}/ – avsluta med Ctrl+C.", file=sys.stderr)
     if not _regenerate(project):
         print("Rätta felen ovan och starta igen.", file=sys.stderr)
@@ -82,15 +78,11 @@ def serve(project: Project, addr: str) -> int:
     observer.schedule(source_handler, str(project.root), recursive=False)  # references.bib, published-urls.txt
     observer.start()
     threading.Thread(target=worker, daemon=True).start()
-    os.chdir(project.root)
     try:
-        # Not strict: a preview must keep running while the author fixes a problem, and the
-        # dirty (changed-pages-only) rebuild itself logs a warning that strict mode would abort on.
-        mkdocs_serve(config_file=str(project.mkdocs_yml), dev_addr=addr, livereload=True, build_type="dirty",
-                     strict=False)
+        engine.serve(project, addr)  # not strict, see there
     except KeyboardInterrupt:
         pass
-    except (Exception, SystemExit) as exc:  # mkdocs reports config problems as exceptions
+    except (Exception, SystemExit) as exc:  # the engine reports config problems as exceptions
         print(f"Förhandsvisningen kunde inte starta: {exc}", file=sys.stderr)
         return 1
     finally:

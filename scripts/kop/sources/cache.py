@@ -23,18 +23,19 @@ an allow-list unpickler, so a planted cache file cannot run code.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
 import pickle
 import sys
-import tempfile
 from collections.abc import Callable, Iterable
 from functools import lru_cache
 from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
+from kop.core.fsutil import write_atomic
 from kop.core.model import Citation, CitationItem, Diagnostic, Overview, Reference
 
 T = TypeVar("T")
@@ -145,14 +146,8 @@ class ContentCache:
 
     @staticmethod
     def _store(path: Path, value: Any) -> None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as fh:
-                pickle.dump(value, fh, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, path)
-        except OSError:
-            pass  # a read-only or full disk only costs speed
+        with contextlib.suppress(OSError):  # a read-only or full disk only costs speed
+            write_atomic(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _is_bibliography(value: Any) -> bool:

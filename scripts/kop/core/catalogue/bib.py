@@ -3,7 +3,6 @@
 from kop.core.messages import Message
 
 MESSAGES = (
-    # UNPARSABLE, kop/bib/load.py
     Message(
         "KOP201",
         "Det går inte att tolka {block}: {reason}.",
@@ -15,7 +14,6 @@ MESSAGES = (
             "rättat. Radnumret pekar på början av posten; felet finns oftast i ett av de sista fälten."
         ),
     ),
-    # DUPLICATE_KEY, kop/bib/load.py
     Message(
         "KOP202",
         "Dubblett: nyckeln '{key}' finns redan på rad {first_line}.",
@@ -25,7 +23,6 @@ MESSAGES = (
             "syftar på. Bara den första posten används. Byt nyckel på den ena posten eller ta bort dubbletten."
         ),
     ),
-    # DUPLICATE_FIELD, kop/bib/load.py
     Message(
         "KOP203",
         "Fältet '{field}' förekommer flera gånger i posten '{key}' (första gången på rad {first_line}).",
@@ -35,7 +32,6 @@ MESSAGES = (
             "första värdet, vilket ofta inte är det som var tänkt. Behåll ett av fälten."
         ),
     ),
-    # MISSING_FIELDS, kop/bib/load.py
     Message(
         "KOP204",
         "Posten '{key}' (@{type}) saknar obligatoriska fält: {fields}.",
@@ -46,7 +42,6 @@ MESSAGES = (
             "i stället för year. Komplettera posten, helst i Zotero, och exportera filen igen."
         ),
     ),
-    # UNKNOWN_TYPE, kop/bib/load.py
     Message(
         "KOP205",
         "Posttypen '@{type}' i posten '{key}' är okänd.{suggestion}",
@@ -58,7 +53,6 @@ MESSAGES = (
             "vilket kan ge en ofullständig referens. Rätta posttypen så att referensen formateras rätt."
         ),
     ),
-    # BAD_DATE, kop/bib/load.py
     Message(
         "KOP206",
         "Fältet '{field}' i posten '{key}' har värdet '{value}', som inte är ett giltigt årtal eller datum.",
@@ -69,7 +63,6 @@ MESSAGES = (
             "skriv det årtal som står i verket."
         ),
     ),
-    # BAD_DOI, kop/bib/load.py
     Message(
         "KOP207",
         "DOI:n '{value}' i posten '{key}' har fel form.",
@@ -81,7 +74,6 @@ MESSAGES = (
             "Länken byggs automatiskt, så skriv inte in 'https://doi.org/' om du inte vill."
         ),
     ),
-    # NOT_UTF8, kop/bib/load.py
     Message(
         "KOP208",
         "Filen är inte sparad som UTF-8: första ogiltiga byte (0x{byte}) finns på rad {bad_line}.",
@@ -93,7 +85,6 @@ MESSAGES = (
             "eller spara om den som UTF-8 i din texteditor."
         ),
     ),
-    # BAD_KEY, kop/bib/load.py
     Message(
         "KOP209",
         "Nyckeln '{key}' kan inte citeras i Markdown: den {problem}.",
@@ -106,7 +97,6 @@ MESSAGES = (
             "klamrar går inte. Byt nyckel i Zotero (Better BibTeX) eller direkt i filen."
         ),
     ),
-    # UNUSED, kop/bib/load.py
     Message(
         "KOP210",
         "Referensen '{key}' citeras inte i någon översikt.",
@@ -118,7 +108,6 @@ MESSAGES = (
             "felstavad i översikten."
         ),
     ),
-    # MISSING_KEY, kop/bib/load.py
     Message(
         "KOP211",
         "Posten (@{type}) saknar nyckel.",
@@ -128,7 +117,6 @@ MESSAGES = (
             "Utan nyckel kan posten inte citeras och hoppas över."
         ),
     ),
-    # BAD_VALUE, kop/bib/load.py
     Message(
         "KOP212",
         "Värdet {where} kan inte tolkas: {reason}.",
@@ -140,7 +128,6 @@ MESSAGES = (
             "hoppas över tills felet är rättat."
         ),
     ),
-    # READ_ERROR, kop/bib/load.py
     Message(
         "KOP213",
         "Referensfilen kan inte läsas: {error}.",
@@ -149,7 +136,6 @@ MESSAGES = (
             "Filen med referenser saknas eller går inte att öppna. Kontrollera sökvägen och filens behörigheter."
         ),
     ),
-    # INTERNAL_ERROR, kop/bib/load.py
     Message(
         "KOP214",
         "Ett oväntat fel inträffade när {what} lästes: {error}.",
@@ -160,7 +146,6 @@ MESSAGES = (
             "verktyget, inte nödvändigtvis i filen, men posten på den angivna raden är en bra ledtråd."
         ),
     ),
-    # STRAY_TEXT, kop/bib/load.py
     Message(
         "KOP215",
         "Texten '{excerpt}' står utanför en post och ignoreras.",
@@ -172,7 +157,6 @@ MESSAGES = (
             "förmodligen '@' eller en klammer fallit bort, och då saknas posten i referenslistan."
         ),
     ),
-    # TOO_LARGE, kop/bib/load.py
     Message(
         "KOP216",
         "Referensfilen är för stor ({size} byte, högst {limit} byte).",
@@ -180,7 +164,6 @@ MESSAGES = (
         explanation="references.bib får vara högst 50 MB. Gränsen skyddar bygget mot filer som av misstag "
         "eller med avsikt är orimligt stora.",
     ),
-    # TOO_MANY, kop/bib/load.py
     Message(
         "KOP217",
         "Referensfilen har {count} poster, fler än gränsen {limit}; posterna från och med den här raden läses inte.",

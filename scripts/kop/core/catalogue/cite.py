@@ -3,7 +3,6 @@
 from kop.core.messages import Message
 
 MESSAGES = (
-    # UNKNOWN_KEY, kop/cite/scan.py
     Message(
         "KOP301",
         "Okänd referensnyckel '@{key}'.",
@@ -14,7 +13,6 @@ MESSAGES = (
             "bokstäver måste stämma. Om nyckeln liknar en befintlig post föreslås den."
         ),
     ),
-    # REPEATED_UNKNOWN_KEY, kop/cite/scan.py
     Message(
         "KOP303",
         "Den okända referensnyckeln '@{key}' används {more} gånger till i filen.",
@@ -24,7 +22,6 @@ MESSAGES = (
             "med rad och kolumn, följt av det här meddelandet med antalet övriga."
         ),
     ),
-    # MANY_MALFORMED, kop/cite/scan.py
     Message(
         "KOP304",
         "Filen har {more} trasiga källhänvisningar till utöver de som visas ovan.",
@@ -34,7 +31,6 @@ MESSAGES = (
             "kolumn, följt av det här meddelandet med antalet övriga."
         ),
     ),
-    # MALFORMED_CITATION, kop/cite/scan.py
     Message(
         "KOP302",
         "Felaktig källhänvisning '{source}': {reason}.",

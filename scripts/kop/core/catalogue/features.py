@@ -3,7 +3,6 @@
 from kop.core.messages import Message
 
 MESSAGES = (
-    # ALIAS_IS_SLUG, kop/features/permalinks.py
     Message(
         "KOP610",
         "Den tidigare adressen '{alias}' är samma som filens nuvarande namn.",
@@ -11,7 +10,6 @@ MESSAGES = (
         explanation="Fältet aliases listar tidigare filnamn (kortnamn) så att gamla länkar leder vidare. Det "
         "nuvarande filnamnet behöver ingen omdirigering.",
     ),
-    # ALIAS_TAKEN, kop/features/permalinks.py
     Message(
         "KOP611",
         "Adressen oversikter/{alias}/ används redan av {other}.",
@@ -19,28 +17,24 @@ MESSAGES = (
         explanation="Ett tidigare filnamn i aliases får inte vara en annan översikts nuvarande filnamn eller "
         "tidigare filnamn, eftersom adressen då skulle leda till två sidor.",
     ),
-    # UNKNOWN_REPLACEMENT, kop/features/permalinks.py
     Message(
         "KOP612",
         "Översikten '{id}' i 'withdrawn.replaced_by' finns inte.{suggestion}",
         "Ange id för en publicerad översikt som ersätter den här, eller ta bort 'replaced_by'.",
         explanation="En tillbakadragen översikt kan hänvisa läsaren till en annan översikt. Id:t måste finnas.",
     ),
-    # REPLACED_BY_ITSELF, kop/features/permalinks.py
     Message(
         "KOP613",
         "Översikten anger sig själv ({id}) som ersättare.",
         "Ange id för en annan översikt, eller ta bort 'replaced_by'.",
         explanation="replaced_by ska peka på en annan översikt än den som dras tillbaka.",
     ),
-    # WITHDRAWN_IN_FUTURE, kop/features/permalinks.py
     Message(
         "KOP614",
         "Datumet {value} i 'withdrawn.date' ligger i framtiden.",
         "Ange dagen då översikten drogs tillbaka (i dag eller tidigare).",
         explanation="En översikt kan inte ha dragits tillbaka ett datum som inte har kommit.",
     ),
-    # REPLACEMENT_NOT_PUBLISHED, kop/features/permalinks.py
     Message(
         "KOP615",
         "Ersättaren '{id}' i 'withdrawn.replaced_by' är inte publicerad.",
@@ -48,7 +42,6 @@ MESSAGES = (
         explanation="Läsaren av en tillbakadragen översikt ska skickas till en sida som finns: ersättaren får inte "
         "vara ett utkast eller själv tillbakadragen.",
     ),
-    # UNRESOLVED, kop/features/registry.py
     Message(
         "KOP601",
         "Den publicerade adressen '{address}' leder inte längre till någon sida.",
@@ -58,7 +51,6 @@ MESSAGES = (
         "fortfarande leder till en sida, en fil eller en vidarebefordran, så att länkar i e-post, på affischer och i "
         "referenslistor aldrig går sönder.",
     ),
-    # MALFORMED, kop/features/registry.py
     Message(
         "KOP602",
         "Raden '{text}' är inte en adress.",
@@ -67,7 +59,6 @@ MESSAGES = (
         explanation="Varje rad i published-urls.txt är en adress på webbplatsen som börjar med /, en kommentar (#) "
         "eller tom.",
     ),
-    # DUPLICATE, kop/features/registry.py
     Message(
         "KOP603",
         "Adressen '{address}' står redan på rad {first}.",
@@ -75,7 +66,6 @@ MESSAGES = (
         severity="warning",
         explanation="Varje adress behöver bara stå en gång i published-urls.txt.",
     ),
-    # PAGEFIND_FAILED, kop/features/search.py
     Message(
         "KOP940",
         "Sökindexet kunde inte skapas: {problem}",
@@ -83,14 +73,12 @@ MESSAGES = (
         explanation="Efter att webbplatsen byggts skapar Pagefind sökindexet. Misslyckas det publiceras inte den nya "
         "webbplatsen, och den tidigare finns kvar.",
     ),
-    # DEADLINE_AFTER, kop/features/seminars/model.py
     Message(
         "KOP501",
         "Sista anmälningsdag ({deadline}) är efter seminariet ({date}).",
         "Sätt 'registration.deadline' till seminariedagen eller tidigare.",
         explanation="Anmälan måste stänga senast samma dag som seminariet hålls.",
     ),
-    # UNKNOWN_OVERVIEW, kop/features/seminars/model.py
     Message(
         "KOP502",
         "Översikten '{id}' finns inte.{suggestion}",
@@ -98,14 +86,12 @@ MESSAGES = (
         explanation="Fältet overviews i ett seminarium listar id för de översikter som diskuteras. Varje id måste "
         "finnas, annars blir länken i inbjudan trasig.",
     ),
-    # END_BEFORE_START, kop/features/seminars/model.py
     Message(
         "KOP503",
         "Seminariet slutar ({end}) innan det börjar ({start}).",
         "Rätta 'start' eller 'end'. Tiderna är svensk tid, TT:MM.",
         explanation="Sluttiden måste vara efter starttiden samma dag.",
     ),
-    # TIME_NOT_QUOTED, kop/features/seminars/model.py
     Message(
         "KOP504",
         "Tiden i '{field}' måste stå inom citattecken.",
@@ -113,28 +99,24 @@ MESSAGES = (
         explanation="YAML tolkar en tid som 11:30 utan citattecken som ett tal i sextiosystemet (690). Skriv "
         "därför tider inom citattecken.",
     ),
-    # BAD_SEMINAR_SLUG, kop/features/seminars/model.py
     Message(
         "KOP505",
         "Filnamnet '{name}' är inte ett giltigt kortnamn (slug).",
         "Döp om filen till '{suggestion}.md': små bokstäver a–z, siffror och bindestreck.",
         explanation="Seminariets filnamn blir en del av webbadressen seminarier/<kortnamn>/.",
     ),
-    # DRAFT_OVERVIEW, kop/features/seminars/model.py
     Message(
         "KOP506",
         "Översikten '{id}' är ett utkast och publiceras inte.",
         "Ta bort id:t ur 'overviews' eller publicera översikten först.",
         explanation="Ett seminarium kan bara länka till publicerade översikter; ett utkast har ingen sida.",
     ),
-    # NO_PLACE, kop/features/seminars/model.py
     Message(
         "KOP507",
         "Seminariet har varken plats ('place') eller digital länk ('online').",
         "Lägg till 'place:' med namn (och gärna adress) eller 'online:' med en länk.",
         explanation="Inbjudan och kalenderfilen måste tala om var man deltar.",
     ),
-    # GATHERING_AFTER_START, kop/features/seminars/model.py
     Message(
         "KOP508",
         "Samlingen ({gathering}) är efter att seminariet börjat ({start}).",

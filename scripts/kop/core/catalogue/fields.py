@@ -7,7 +7,6 @@ PLACEHOLDER_MARKER = "ERSÄTT"
 MARKER = PLACEHOLDER_MARKER
 
 MESSAGES = (
-    # REQUIRED, kop/check/fields.py
     Message(
         "KOP110",
         "Det obligatoriska fältet '{field}' saknas.",
@@ -15,7 +14,6 @@ MESSAGES = (
         explanation="Vissa fält måste finnas i varje översikt, till exempel id, title, question och authors. "
         "Fältreferensen i bidragsguiden visar vilka som är obligatoriska.",
     ),
-    # UNKNOWN_FIELD, kop/check/fields.py
     Message(
         "KOP111",
         "Okänt fält '{field}'.{suggestion}",
@@ -23,7 +21,6 @@ MESSAGES = (
         explanation="Fältet finns inte i schemat. Oftast är det ett stavfel (till exempel 'titel' i stället för "
         "'title'); fältnamnen är på engelska.",
     ),
-    # WRONG_TYPE, kop/check/fields.py
     Message(
         "KOP112",
         "Fältet '{field}' ska vara {expected}, men är {actual}.",
@@ -31,7 +28,6 @@ MESSAGES = (
         explanation="Fältet har fel sorts värde, till exempel en enskild text där det ska vara en lista. "
         "En lista skrivs med ett bindestreck först på varje rad.",
     ),
-    # NOT_IN_VOCABULARY, kop/check/fields.py
     Message(
         "KOP113",
         "'{value}' är inte ett tillåtet värde för '{field}'.{suggestion}",
@@ -39,7 +35,6 @@ MESSAGES = (
         explanation="Fältet tar bara värden från en kontrollerad lista (till exempel område, metod, status och "
         "evidensstyrka). Listorna står i scripts/kop/schema/vocabularies.yml; nya värden läggs till där.",
     ),
-    # BAD_FORMAT, kop/check/fields.py
     Message(
         "KOP114",
         "Fältet '{field}' har fel format: '{value}'.",
@@ -47,28 +42,24 @@ MESSAGES = (
         explanation="Värdet följer inte det format fältet kräver, till exempel id (kop-ÅÅÅÅ-NNN), datum "
         "(ÅÅÅÅ-MM-DD) eller ORCID (NNNN-NNNN-NNNN-NNNN).",
     ),
-    # BAD_LENGTH, kop/check/fields.py
     Message(
         "KOP115",
         "Fältet '{field}' {problem}.",
         "{fix}",
         explanation="Värdet är för kort eller för långt, eller listan har för få eller för många delar.",
     ),
-    # BAD_DATE, kop/check/fields.py
     Message(
         "KOP116",
         "Datumet '{value}' i '{field}' finns inte.",
         "Skriv datumet som ÅÅÅÅ-MM-DD inom citattecken, till exempel \"2024-03-15\".",
         explanation="Datum skrivs som år-månad-dag, till exempel \"2024-03-15\", och måste vara ett datum som finns.",
     ),
-    # SCHEMA_OTHER, kop/check/fields.py
     Message(
         "KOP119",
         "Fältet '{field}' är ogiltigt: {problem}.",
         "Se fältreferensen i bidragsguiden.",
         explanation="Ett annat fel mot schemat. Meddelandet säger vad som är fel.",
     ),
-    # BAD_SLUG, kop/check/fields.py
     Message(
         "KOP120",
         "Filnamnet '{name}' är inte ett giltigt kortnamn (slug).",
@@ -76,7 +67,6 @@ MESSAGES = (
         explanation="Filnamnet blir en del av webbadressen. Det får bara innehålla små bokstäver a–z, siffror och "
         "bindestreck.",
     ),
-    # DUPLICATE_ID, kop/check/fields.py
     Message(
         "KOP121",
         "Id '{id}' används redan av {other}.",
@@ -84,35 +74,30 @@ MESSAGES = (
         explanation="Varje översikt har ett eget permanent id som aldrig återanvänds. Två filer med samma id "
         "skulle göra den permanenta länken tvetydig.",
     ),
-    # FUTURE_DATE, kop/check/fields.py
     Message(
         "KOP122",
         "Datumet {value} i '{field}' ligger i framtiden.",
         "Använd dagens datum eller ett tidigare datum.",
         explanation="Publicerings-, uppdaterings- och sökdatum kan inte ligga i framtiden.",
     ),
-    # UPDATED_BEFORE_PUBLISHED, kop/check/fields.py
     Message(
         "KOP123",
         "'updated' ({updated}) är tidigare än 'published' ({published}).",
         "Sätt 'updated' till samma dag som 'published' eller senare.",
         explanation="En översikt kan inte uppdateras innan den publicerats.",
     ),
-    # UNKNOWN_RELATED, kop/check/fields.py
     Message(
         "KOP124",
         "Den relaterade översikten '{id}' finns inte.{suggestion}",
         "Rätta id:t eller ta bort det ur 'related'.",
         explanation="Fältet related får bara innehålla id för översikter som finns i overviews/.",
     ),
-    # UNKNOWN_ARTICLE, kop/check/fields.py
     Message(
         "KOP125",
         "Artikeln '{key}' finns inte i references.bib.{suggestion}",
         "Lägg till artikeln i references.bib eller rätta nyckeln (utan @).",
         explanation="Fältet article ska vara referensnyckeln för den publicerade artikeln om översikten.",
     ),
-    # BAD_ORCID, kop/check/fields.py
     Message(
         "KOP126",
         "ORCID '{value}' har fel kontrollsiffra.",
@@ -120,7 +105,6 @@ MESSAGES = (
         explanation="Sista tecknet i ett ORCID är en kontrollsiffra som räknas fram ur de andra. Stämmer den inte "
         "är någon siffra felskriven.",
     ),
-    # TOO_MANY_WORDS, kop/check/fields.py
     Message(
         "KOP127",
         "Sammanfattningen har {count} ord; högst {limit} är tillåtet.",
@@ -128,7 +112,6 @@ MESSAGES = (
         explanation="Sammanfattningen ska vara kort och på lättläst svenska. Längre resonemang hör hemma i "
         "brödtexten.",
     ),
-    # PRISMA_MISMATCH, kop/check/fields.py
     Message(
         "KOP128",
         "PRISMA-siffrorna går inte ihop: {problem}.",
@@ -136,7 +119,6 @@ MESSAGES = (
         explanation="Siffrorna i PRISMA-flödet kontrolleras mot varandra: granskade = identifierade minus "
         "dubbletter, och varje steg kan inte ha fler poster än steget före.",
     ),
-    # UNKNOWN_FINDING_REFERENCE, kop/check/fields.py
     Message(
         "KOP129",
         "Slutsatsen hänvisar till '{key}', som inte finns i references.bib.{suggestion}",
@@ -144,28 +126,24 @@ MESSAGES = (
         explanation="Varje slutsats i findings anger de referenser som stöder den, med deras nycklar ur "
         "references.bib.",
     ),
-    # MISSING_PUBLISHED, kop/check/fields.py
     Message(
         "KOP130",
         "Fältet 'published' saknas, men status är '{status}'.",
         "Lägg till 'published: \"ÅÅÅÅ-MM-DD\"' eller sätt status till utkast.",
         explanation="En översikt som inte är ett utkast visas på webbplatsen och behöver ett publiceringsdatum.",
     ),
-    # SELF_RELATED, kop/check/fields.py
     Message(
         "KOP131",
         "Översikten anger sig själv ({id}) som relaterad.",
         "Ta bort det egna id:t ur 'related'.",
         explanation="Fältet related ska peka på andra översikter.",
     ),
-    # PERIOD_REVERSED, kop/check/fields.py
     Message(
         "KOP132",
         "Sökperioden börjar ({start}) efter att den slutar ({end}).",
         "Byt plats på 'from' och 'to' i 'search.period'.",
         explanation="Sökperiodens första år måste vara samma som eller före det sista.",
     ),
-    # PLACEHOLDER_LEFT, kop/check/placeholders.py
     Message(
         "KOP140",
         "Platshållaren '{excerpt}' i {where} är inte ersatt, men status är '{status}'.",

@@ -5,7 +5,6 @@ from kop.core.messages import Message
 _CODE_HINT = " Vill du visa koden som exempel, skriv den inom `backticks` eller i ett kodblock med ```."
 
 MESSAGES = (
-    # ACTIVE_ELEMENT, kop/check/safety.py
     Message(
         "KOP401",
         "Elementet <{tag}> är inte tillåtet i en översikt: det kan köra skript eller läsa in en annan sida.",
@@ -14,7 +13,6 @@ MESSAGES = (
         "SVG-animeringar. Sådant kunde köra kod i läsarens webbläsare. Regeln skyddar både läsarna och "
         "webbplatsens trovärdighet; en granskare kan missa en rad i en stor ändring.",
     ),
-    # EVENT_HANDLER, kop/check/safety.py
     Message(
         "KOP402",
         "Attributet '{attribute}' är en händelsehanterare och är inte tillåtet (det kör skript).",
@@ -22,7 +20,6 @@ MESSAGES = (
         explanation="HTML-attribut som börjar med 'on' (onclick, onerror, onload …) kör skript när något "
         "händer på sidan. De gäller också attribut som skrivs med {: …} efter en rubrik eller länk.",
     ),
-    # BAD_URL, kop/check/safety.py
     Message(
         "KOP403",
         "Adressen börjar med '{scheme}:', som inte är tillåtet i länkar och bilder.",
@@ -32,7 +29,6 @@ MESSAGES = (
         "dolt innehåll. De upptäcks även när de skrivs med HTML-entiteter (&#106;…), blandade versaler "
         "eller inskjutna blanksteg.",
     ),
-    # ACTIVE_STYLE, kop/check/safety.py
     Message(
         "KOP404",
         "{what} är inte tillåtet i en översikt: {reason}.",
@@ -40,7 +36,6 @@ MESSAGES = (
         explanation="Ett <style>-element kan ändra hela sidans utseende och CSS med url(…) eller expression(…) "
         "kan hämta innehåll från andra servrar eller köra kod i gamla webbläsare.",
     ),
-    # PAGE_ELEMENT, kop/check/safety.py
     Message(
         "KOP405",
         "Elementet <{tag}> får inte användas i brödtexten: det ändrar hur hela sidan läses in.",
@@ -48,7 +43,6 @@ MESSAGES = (
         explanation="<meta>, <base> och <link> kan omdirigera läsaren, ändra vart sidans länkar går eller "
         "läsa in främmande stilmallar. De hör inte hemma i en översikts brödtext.",
     ),
-    # FORM_ELEMENT, kop/check/safety.py
     Message(
         "KOP406",
         "Formulärelementet <{tag}> är inte tillåtet i en översikt.",
@@ -56,7 +50,6 @@ MESSAGES = (
         explanation="Formulär (<form>, <input>, <button> …) kan användas för att lura läsare att lämna "
         "uppgifter till någon annan än KÖP.",
     ),
-    # CONTROL_CHARACTER, kop/check/safety.py
     Message(
         "KOP407",
         "Texten innehåller ett osynligt styrtecken ({codepoint}), som inte hör hemma i en text.",

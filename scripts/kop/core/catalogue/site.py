@@ -3,7 +3,6 @@
 from kop.core.messages import Message
 
 MESSAGES = (
-    # ENGINE_FAILED, kop/site/build.py
     Message(
         "KOP901",
         "Webbplatsen kunde inte byggas: {problem}",
@@ -11,7 +10,6 @@ MESSAGES = (
         explanation="Själva webbplatsbygget (MkDocs) stoppade, till exempel för en trasig länk i docs/. "
         "Källfilerna är orörda och den tidigare byggda webbplatsen finns kvar.",
     ),
-    # CITEPROC_FAILED, kop/site/build.py
     Message(
         "KOP902",
         "Referenserna kunde inte formateras: {problem}",
@@ -19,7 +17,6 @@ MESSAGES = (
         explanation="Formateringen av referenser enligt APA 7 misslyckades. Det beror nästan alltid på en "
         "ovanlig post i references.bib.",
     ),
-    # PREPARE_FAILED, kop/site/build.py
     Message(
         "KOP904",
         "Sidorna kunde inte skapas: {problem}",
@@ -28,7 +25,6 @@ MESSAGES = (
         explanation="Ett oväntat fel uppstod när sidorna skapades. Den tidigare byggda webbplatsen finns kvar "
         "och inga källfiler har ändrats.",
     ),
-    # NO_SITE_CONFIG, kop/site/build.py
     Message(
         "KOP903",
         "Webbplatsens inställningsfil mkdocs.yml saknas i {root}.",
@@ -36,7 +32,25 @@ MESSAGES = (
         explanation="Bygget behöver mkdocs.yml med webbplatsens namn, meny och tema. Oftast står man i fel "
         "katalog när kommandot körs.",
     ),
-    # LOCKED, kop/site/lock.py
+    Message(
+        "KOP910",
+        "Okänd webbplatsmotor '{name}' (angiven i {source}).{suggestion}",
+        "Ange en av motorerna {choices} i {source}, eller ta bort inställningen för att använda "
+        "standardmotorn MkDocs.",
+        explanation="Webbplatsen byggs av en webbplatsmotor: MkDocs som standard, eller ProperDocs, som "
+        "fortsätter MkDocs 1.x och ger samma webbplats. Motorn väljs med miljövariabeln KOP_ENGINE eller "
+        "med extra.kop.engine i mkdocs.yml; miljövariabeln gäller före inställningsfilen. Inget byggdes och "
+        "den tidigare byggda webbplatsen finns kvar.",
+    ),
+    Message(
+        "KOP911",
+        "Webbplatsmotorn '{name}' (angiven i {source}) är inte installerad.",
+        "Installera projektets paket med 'make' (eller '.venv/bin/pip install -r requirements.lock'), "
+        "eller välj en installerad motor i {source}.",
+        explanation="Den valda webbplatsmotorn finns inte i projektets Python-miljö. Båda motorerna, MkDocs "
+        "och ProperDocs, finns i requirements.lock. Inget byggdes och den tidigare byggda webbplatsen finns "
+        "kvar.",
+    ),
     Message(
         "KOP950",
         "Ett annat bygge pågår fortfarande i den här katalogen (väntade {seconds} s).",

@@ -3,7 +3,6 @@
 from kop.core.messages import Message
 
 MESSAGES = (
-    # NOT_UTF8, kop/sources/frontmatter.py
     Message(
         "KOP101",
         "Filen är inte sparad som UTF-8 (ogiltig byte på rad {bad_line}).",
@@ -12,7 +11,6 @@ MESSAGES = (
         explanation="Alla filer ska vara sparade med teckenkodningen UTF-8 så att å, ä och ö blir rätt. "
         "Filer från äldre program kan vara sparade som Latin-1 eller Windows-1252.",
     ),
-    # TOO_LARGE, kop/sources/frontmatter.py
     Message(
         "KOP102",
         "Filen är för stor ({size} byte, högst {limit} byte).",
@@ -20,7 +18,6 @@ MESSAGES = (
         explanation="En översikt får vara högst 1 MB och dess front matter högst 64 kB. Gränsen skyddar "
         "bygget mot filer som av misstag eller med avsikt är orimligt stora.",
     ),
-    # NO_FRONT_MATTER, kop/sources/frontmatter.py
     Message(
         "KOP103",
         "Filen börjar inte med front matter (en rad med bara ---).",
@@ -29,7 +26,6 @@ MESSAGES = (
         explanation="Varje översikt börjar med ett block av fält i YAML-format mellan två rader med tre "
         "bindestreck. Utan det vet bygget inte vad översikten heter eller vem som skrivit den.",
     ),
-    # UNCLOSED_FRONT_MATTER, kop/sources/frontmatter.py
     Message(
         "KOP104",
         "Front matter avslutas aldrig: raden '---' efter fälten saknas.",
@@ -37,7 +33,6 @@ MESSAGES = (
         explanation="Blocket med fält måste avslutas med en rad med tre bindestreck. Annars tolkas hela "
         "filen som fält.",
     ),
-    # YAML_SYNTAX, kop/sources/frontmatter.py
     Message(
         "KOP105",
         "Fel i YAML-syntaxen: {problem}.",
@@ -46,7 +41,6 @@ MESSAGES = (
         explanation="Front matter skrivs i YAML. Vanliga fel är tabbar i stället för mellanslag, ett "
         "citattecken som aldrig stängs, eller ett kolon i en text som inte står inom citattecken.",
     ),
-    # DUPLICATE_KEY, kop/sources/frontmatter.py
     Message(
         "KOP106",
         "Fältet '{key}' förekommer två gånger (första gången på rad {first}).",
@@ -54,14 +48,12 @@ MESSAGES = (
         explanation="Varje fält får bara finnas en gång på samma nivå. Annars är det oklart vilket värde "
         "som gäller.",
     ),
-    # NOT_MAPPING, kop/sources/frontmatter.py
     Message(
         "KOP107",
         "Front matter ska vara en lista av fält (namn: värde), inte {kind}.",
         "Skriv varje fält på en egen rad som 'title: Min titel'.",
         explanation="Front matter måste bestå av fältnamn följda av kolon och värde.",
     ),
-    # YAML_FEATURE, kop/sources/frontmatter.py
     Message(
         "KOP108",
         "YAML-funktionen {feature} är inte tillåten i front matter.",
@@ -69,7 +61,6 @@ MESSAGES = (
         explanation="Av säkerhetsskäl tillåts inte YAML-taggar (till exempel !!python/object), ankare och "
         "alias. De behövs aldrig för att beskriva en översikt.",
     ),
-    # TOO_DEEP, kop/sources/frontmatter.py
     Message(
         "KOP109",
         "Front matter är för djupt nästlad eller för stor (högst {depth} nivåer och {nodes} värden).",

@@ -9,17 +9,14 @@ demonstration seminar is checked against a golden file.
 
 from __future__ import annotations
 
-import argparse
 import json
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
 from kop.core.html import esc
 from kop.core.model import Overview
-from kop.core.project import Project
-from kop.core.urls import absolute, on_site, permalink
+from kop.core.urls import absolute, permalink
 from kop.features.seminars.model import (
     EXAMPLE_NOTE,
     Seminar,
@@ -28,7 +25,6 @@ from kop.features.seminars.model import (
     place_text,
     swedish_date,
     time_range,
-    usable,
 )
 
 FORMATS = ("text", "markdown", "html")
@@ -211,36 +207,3 @@ def html_document(inv: Invitation) -> str:
     """The HTML invitation as a standalone file (downloadable, opens in any browser or mail program)."""
     return ('<!doctype html>\n<html lang="sv">\n<head>\n<meta charset="utf-8">\n'
             f"<title>Inbjudan: {esc(inv.title)}</title>\n</head>\n<body>\n{to_html(inv)}</body>\n</html>\n")
-
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("seminar", metavar="SEMINARIUM", help="seminariets kortnamn (filnamnet i seminars/ utan .md)")
-    parser.add_argument("--format", dest="output_format", choices=FORMATS, default="text",
-                        help="text (e-post, standard), markdown eller html")
-
-
-def run(project: Project, args: argparse.Namespace) -> int:
-    """``kop inbjudan``: print the invitation to stdout; problems in the seminar's file go to stderr."""
-    from kop.check.pipeline import check
-    from kop.core.messages import did_you_mean
-    from kop.core.report import print_diagnostics
-
-    result = check(project)
-    slug = str(args.seminar).removesuffix(".md").rsplit("/", 1)[-1]
-    sem = next((s for s in result.seminars if s.slug == slug), None)
-    if sem is None:
-        known = [s.slug for s in result.seminars]
-        hint = did_you_mean(slug, known) or (f" Seminarier som finns: {', '.join(known)}." if known else
-                                              " Det finns inga seminarier i seminars/.")
-        print(f"kop: seminariet '{slug}' finns inte.{hint}", file=sys.stderr)
-        return 2
-    display = project.display(sem.path)
-    own = [d for d in result.diagnostics if d.path == display]
-    if own:
-        print_diagnostics(own)
-    if any(d.severity == "error" for d in own) or not usable(sem):
-        print("Ingen inbjudan skrevs: rätta felen ovan först.", file=sys.stderr)
-        return 1
-    by_id = {str(ov.meta["id"]): ov for ov in on_site(result.overviews)}
-    sys.stdout.write(render(build(sem, by_id, project.site_url), args.output_format))
-    return 0

@@ -129,6 +129,7 @@ def validate_seminar(sem: Seminar, display: str, overviews: Mapping[str, Overvie
         out.append(BAD_SEMINAR_SLUG.at(display, 1, 1, name=sem.slug + ".md",
                                        suggestion=slugify(str(meta.get("title") or sem.slug)) or "mitt-seminarium"))
     # YAML 1.1 reads 11:30 as the sexagesimal integer 690: explain that instead of "is an integer".
+    # The schema sees a valid stand-in for a time already reported as unquoted, so it is not reported twice.
     checked = dict(meta)
     for name in TIME_FIELDS:
         value = meta.get(name)
@@ -136,12 +137,9 @@ def validate_seminar(sem: Seminar, display: str, overviews: Mapping[str, Overvie
             line, col = sem.pos(name)
             out.append(TIME_NOT_QUOTED.at(display, line, col, field=name,
                                           suggestion=f"{value // 60 % 24:02d}:{value % 60:02d}"))
-            checked.pop(name)
+            checked[name] = "00:00"
     shadow = Seminar(sem.path, sem.slug, checked, sem.body, sem.body_line, sem.positions)
-    popped = [name for name in TIME_FIELDS if name in meta and name not in checked]
-    # a time already reported as unquoted is "missing" in the shadow copy; don't say so twice
-    out.extend(d for d in schema_diagnostics(shadow, display, _validator())
-               if not any(f"'{name}'" in d.message for name in popped))
+    out.extend(schema_diagnostics(shadow, display, _validator()))
     if "place" not in meta and "online" not in meta:
         out.append(NO_PLACE.at(display, 1, 1))
     out.extend(scan_markdown(sem.body, sem.body_line, display))  # active content, as in overviews (KOP4xx)

@@ -1,0 +1,70 @@
+"""The checks that depend on one overview file alone, shared by ``kop check`` and ``kop ny``.
+
+``kop check`` runs :func:`local_checks` per file (cached by content hash) and then the
+checks against the bibliography; :func:`check_one_file` runs exactly the same for one
+file, also for text that is not written yet (``kop ny`` checks before it writes).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+
+from kop.check import safety
+from kop.check.fields import rule_diagnostics, schema_diagnostics
+from kop.check.placeholders import placeholder_diagnostics
+from kop.cite.checks import check_keys, malformed_citations
+from kop.cite.scan import scan_citations
+from kop.core.model import Diagnostic, Overview
+from kop.core.project import Project, today
+from kop.sources.documents import load_document
+
+
+def load_overview(path: Path, display: str) -> tuple[Overview, list[Diagnostic]]:
+    """Read one overview file and scan its citations."""
+    ov, diags = load_document(path, display, Overview)  # an unreadable file has an empty body: nothing to scan
+    ov.citations = scan_citations(ov.body, ov.body_line)
+    diags.extend(malformed_citations(ov.body, ov.body_line, display))
+    return ov, diags
+
+
+def local_checks(path: Path, display: str) -> tuple[Overview, list[Diagnostic]]:
+    """The checks that depend on this one file alone (cacheable by its content hash)."""
+    ov, diags = load_overview(path, display)
+    if ov.meta:
+        diags.extend(schema_diagnostics(ov, display))
+        diags.extend(placeholder_diagnostics(ov, display))
+    diags.extend(safety.check_overview(ov, display))  # active content (KOP4xx)
+    return ov, diags
+
+
+def key_checks(ov: Overview, display: str, keys: set[str], day: date | None = None) -> list[Diagnostic]:
+    """The checks of one overview against the bibliography's keys and today's date."""
+    out: list[Diagnostic] = []
+    if ov.meta:
+        out.extend(rule_diagnostics(ov, display, day or today(), keys))
+    out.extend(check_keys(ov.citations, keys, display))
+    return out
+
+
+def check_one_file(project: Project, path: Path, text: str | None = None, *,
+                   keys: set[str] | None = None) -> list[Diagnostic]:
+    """Every check ``kop check`` makes of one overview file, without the checks across files.
+
+    ``text``: check this content as if it were at ``path`` (the file need not exist yet).
+    ``keys``: the bibliography's keys; read from ``references.bib`` when not given.
+    """
+    if keys is None:
+        from kop.bib.load import load_bibliography
+
+        keys = set(load_bibliography(project.bib_path)[0]) if project.bib_path.is_file() else set()
+    display = project.display(path)
+    if text is None:
+        ov, diags = local_checks(path, display)
+    else:
+        with tempfile.TemporaryDirectory() as tmp:
+            scratch = Path(tmp) / path.name
+            scratch.write_text(text, encoding="utf-8")
+            ov, diags = local_checks(scratch, display)
+    return diags + key_checks(ov, display, keys)

@@ -1,0 +1,16 @@
+"""``kop check`` in full: the check pipeline with every feature's checks and the site's addresses."""
+
+from __future__ import annotations
+
+from kop.check import pipeline
+from kop.core.project import Project
+from kop.core.results import CheckResult
+from kop.features.enabled import instantiate
+from kop.site.routes import site_addresses
+from kop.sources.cache import ContentCache
+
+
+def check(project: Project, cache: ContentCache | None = None) -> CheckResult:
+    """Validate everything a build would publish, without building: overviews, references, features."""
+    features = instantiate()
+    return pipeline.check(project, features, lambda result: site_addresses(result, features), cache)
