@@ -7,7 +7,7 @@ everything it waited for, Pandoc and Pagefind included) belong to one run only. 
 ``--runs`` runs are reported next to the reference: the same pages built by plain MkDocs +
 Material (raw Markdown, citations left unresolved, default navigation listing every page).
 
-It is a benchmark, not a test: nothing here asserts a time. ``tests/test_bench.py`` only
+It is a benchmark, not a test: nothing here asserts a time. ``tests/dev/test_bench.py`` only
 checks that it runs and prints its table.
 """
 

@@ -9,7 +9,6 @@ step succeeded: a failed or interrupted build leaves the previous ``site/`` inta
 from __future__ import annotations
 
 import multiprocessing
-import os
 import shutil
 import tempfile
 import time
@@ -28,6 +27,7 @@ from kop.site.checking import check
 from kop.site.engine import check as engine_check
 from kop.site.engine import run as run_engine
 from kop.site.generate import generate, theme_files, write_tree
+from kop.site.publish import publish
 
 ENGINE_FAILED = message("KOP901")
 CITEPROC_FAILED = message("KOP902")
@@ -112,17 +112,6 @@ def _prepare_child(project: Project, sender: Connection) -> None:
         message = ([PREPARE_FAILED.at(project.display(project.mkdocs_yml), 1, 0, problem=problem)], False, {})
     sender.send(message)
     sender.close()
-
-
-def publish(new_site: Path, site_dir: Path) -> None:
-    """Swap the finished site into place, keeping the old one until the new one is there."""
-    old = None
-    if site_dir.exists():
-        old = Path(tempfile.mkdtemp(prefix=".site-old-", dir=site_dir.parent))
-        os.replace(site_dir, old / "site")
-    os.replace(new_site, site_dir)
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
 
 
 def build(project: Project, strict: bool = True, timings: Timings | None = None) -> CheckResult:

@@ -2,7 +2,7 @@
 
 The rest of the build writes ``build/docs`` and ``build/theme`` and calls :func:`run` (a build
 into a directory) or :func:`serve` (the live preview). Two engines are supported and give
-the same site byte for byte (``tests/test_engine.py``):
+the same site byte for byte (``tests/site/test_engine.py``):
 
 * ``mkdocs`` (the default): MkDocs 1.6;
 * ``properdocs``: ProperDocs, the maintained continuation of MkDocs 1.x.

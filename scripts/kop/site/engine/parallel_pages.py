@@ -16,7 +16,7 @@ renders the same whichever process renders it. This plugin, added by
 
 It also halves the memory the engine holds, since each process holds only its share of the
 rendered pages. The built site is byte for byte the same as a one-process build
-(``tests/test_parallel_pages.py``). One check a one-process build makes is skipped: the engine's
+(``tests/site/test_parallel_pages.py``). One check a one-process build makes is skipped: the engine's
 check of links to *anchors* in a page the other process rendered (it logs at INFO level
 unless ``validation.anchors`` is raised in mkdocs.yml); links to pages are still checked.
 Forking is only safe in a single-threaded process, so the plugin does nothing when other

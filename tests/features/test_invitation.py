@@ -3,7 +3,7 @@
 The golden files are tests/golden/invitation-samverkan-i-valfarden-exempel.{txt,md,html}:
 the output of ``kop inbjudan samverkan-i-valfarden-exempel`` for the repository's real
 content. After an intended change, refresh them with
-``KOP_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_invitation.py`` and review the diff.
+``KOP_UPDATE_GOLDEN=1 .venv/bin/pytest tests/features/test_invitation.py`` and review the diff.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from tests.linksite import (
     link_site_fixture,  # noqa: F401  (session fixture)
 )
 
-GOLDEN = Path(__file__).parent / "golden"
+GOLDEN = Path(__file__).resolve().parents[1] / "golden"
 DEMO = "samverkan-i-valfarden-exempel"
 SUFFIX = {"text": "txt", "markdown": "md", "html": "html"}
 

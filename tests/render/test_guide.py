@@ -21,7 +21,7 @@ from kop.render.guide import field_reference_markdown, message_catalogue_markdow
 from kop.schema.load import iter_fields
 from kop.site.build import prepare
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 GUIDE = REPO / "docs" / "bidra"
 
 

@@ -1,7 +1,7 @@
 """APA 7 (sv-SE) formatting through Pandoc citeproc, checked against golden output.
 
 Golden files are in tests/golden/. After an intended change, refresh them with
-``KOP_UPDATE_GOLDEN=1 .venv/bin/pytest tests/test_formatting.py`` and review the diff.
+``KOP_UPDATE_GOLDEN=1 .venv/bin/pytest tests/cite/test_formatting.py`` and review the diff.
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from kop.bib.load import load_bibliography
 from kop.cite.apa import anchor, format_all
 from kop.cite.scan import scan_citations
 
-HERE = Path(__file__).parent
+HERE = Path(__file__).resolve().parents[1]
 GOLDEN = HERE / "golden" / "formatting.json"
 
 BODY = """\

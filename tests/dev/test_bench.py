@@ -16,7 +16,7 @@ from kop.dev.corpus import CITATION_FORMS, KEY_PUNCTUATION, generate
 from kop.site.checking import check
 from kop.sources.frontmatter import decode_text, split_front_matter
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _tree(root: Path) -> dict[str, bytes]:

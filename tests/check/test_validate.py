@@ -14,7 +14,7 @@ from kop.check.fields import next_free_id, orcid_checksum_ok
 from kop.core.project import load_project
 from kop.site.checking import check
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 
 # fixture name -> list of (code, line, column, exact message)
 EXPECTED: dict[str, list[tuple[str, int, int, str]]] = {

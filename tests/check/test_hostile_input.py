@@ -29,7 +29,7 @@ from kop.cite import checks as citation_checks
 from kop.cite import scan as citations
 from kop.sources.frontmatter import decode_text, split_front_matter
 
-TESTS = Path(__file__).resolve().parent
+TESTS = Path(__file__).resolve().parents[1]
 REPO = TESTS.parent
 HOSTILE = TESTS / "fixtures" / "hostile"
 VALID = TESTS / "fixtures" / "valid" / "testoversikt.md"

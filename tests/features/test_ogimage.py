@@ -8,7 +8,7 @@ from pathlib import Path
 
 from kop.features.preview_cards import MIN_PARALLEL_CARDS, card
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 _PARALLEL = """
 import sys

@@ -16,8 +16,8 @@ import pytest
 from kop.site import lock
 from kop.site.lock import clean_stale
 
-REPO = Path(__file__).resolve().parent.parent
-VALID = Path(__file__).parent / "fixtures" / "valid" / "testoversikt.md"
+REPO = Path(__file__).resolve().parents[2]
+VALID = Path(__file__).resolve().parents[1] / "fixtures" / "valid" / "testoversikt.md"
 
 pytestmark = pytest.mark.slow
 

@@ -18,7 +18,7 @@ from kop.core.project import load_project
 from kop.site.build import prepare, run_engine
 from kop.site.sanitize import SanitizeReport, clean_fragment, sanitize_page, sanitize_site
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 PAYLOADS = [
     "<script>window.__xss=1</script>",

@@ -11,7 +11,7 @@ from kop.cli.main import main
 from kop.core.project import load_project
 from kop.site.build import build
 
-FIXTURES = Path(__file__).parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 VALID = FIXTURES / "valid" / "testoversikt.md"
 
 pytestmark = pytest.mark.slow

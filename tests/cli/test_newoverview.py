@@ -19,7 +19,7 @@ from kop.core.project import load_project
 from kop.schema.load import iter_fields
 from kop.site.checking import check
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 
 DRAFT = """---
 id: {id}

@@ -21,7 +21,7 @@ import yaml
 
 from kop.schema.load import vocabulary_values
 
-REPO = Path(__file__).resolve().parent.parent
+REPO = Path(__file__).resolve().parents[2]
 WORKFLOWS = REPO / ".github" / "workflows"
 FORMS = REPO / ".github" / "ISSUE_TEMPLATE"
 BIN = Path(sys.executable).parent

@@ -19,7 +19,7 @@ from kop.schema import load as schema
 from kop.site.checking import check
 from kop.sources.cache import ContentCache, code_fingerprint
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
 VALID = (FIXTURES / "valid" / "testoversikt.md").read_text(encoding="utf-8")
 
 

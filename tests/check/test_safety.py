@@ -12,8 +12,8 @@ from kop.check.safety import bad_scheme, check_overview, dangerous_css, mask_cod
 from kop.core.model import Overview
 from kop.sources.frontmatter import decode_text, split_front_matter
 
-VALID = Path(__file__).parent / "fixtures" / "valid" / "testoversikt.md"
-REPO = Path(__file__).resolve().parent.parent
+VALID = Path(__file__).resolve().parents[1] / "fixtures" / "valid" / "testoversikt.md"
+REPO = Path(__file__).resolve().parents[2]
 
 
 def codes(body: str) -> list[tuple[int, int, str]]:

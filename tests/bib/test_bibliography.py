@@ -23,7 +23,7 @@ from kop.bib.names import parse_names
 from kop.core.catalogue import CATALOGUE
 from kop.core.model import Diagnostic, Reference
 
-FIXTURES = Path(__file__).parent / "fixtures" / "bib"
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "bib"
 
 
 def load(name: str) -> tuple[dict[str, Reference], list[Diagnostic]]:
