@@ -1,1 +1,1 @@
-"""Features that plug in through kop.core.feature.Feature; FEATURES lists them."""
+"""Features that plug in through kop.features.base (BaseFeature); kop.features.enabled.FEATURES lists them."""

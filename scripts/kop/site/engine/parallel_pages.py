@@ -41,7 +41,7 @@ from typing import Any
 from kop.core.cores import worker_count
 from kop.site.engine import api
 
-EMPTY_TEMPLATE = "kop/rendered-elsewhere.html"  # in scripts/kop/theme; renders nothing
+EMPTY_TEMPLATE = "kop/rendered-elsewhere.html"  # in scripts/kop/site/theme; renders nothing
 MIN_PAGES = 40  # below this a fork costs more than it saves
 # The main process also builds every other page, copies the theme and writes the sitemap: with
 # 60 % of the overview pages the worker finishes with it (measured on both benchmark scales).
