@@ -7,10 +7,24 @@ the tests all read :data:`CATALOGUE`, so a message cannot go missing when code m
 
 from __future__ import annotations
 
-from kop.core.catalogue import bib, cite, features, fields, safety, site, sources
+from kop.core.catalogue import (
+    apa,
+    bib,
+    bibtex,
+    cite,
+    features,
+    fields,
+    files,
+    pandoc_md,
+    safety,
+    search,
+    site,
+    sources,
+    urls,
+)
 from kop.core.messages import Message
 
-_MODULES = (bib, cite, features, fields, safety, site, sources)
+_MODULES = (apa, bib, bibtex, cite, features, fields, files, pandoc_md, safety, search, site, sources, urls)
 
 
 def _collect() -> dict[str, Message]:
