@@ -8,7 +8,7 @@ KOP := PYTHONPATH=scripts $(PY) -m kop
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-16)
 NODE_STAMP := node_modules/.installed-$(shell sha256sum package-lock.json 2>/dev/null | cut -c1-16)
 
-.PHONY: site test test-fast check serve prepare ny register lint bench system-deps clean
+.PHONY: site test test-fast check serve prepare ny register inbjudan lint bench system-deps clean
 
 site: $(STAMP)
 	$(KOP) build
@@ -30,6 +30,12 @@ register: $(STAMP)
 ny: $(STAMP)
 	$(KOP) ny $(ARGS)
 
+# A seminar's ready-to-send invitation on the screen: make inbjudan SEMINARIUM=kortnamn [FORMAT=markdown|html]
+# (kortnamn = the file name in seminars/ without .md). To a file: make -s inbjudan SEMINARIUM=… > inbjudan.txt
+inbjudan: $(STAMP)
+	@test -n '$(SEMINARIUM)' || { echo "Skriv vilket seminarium: make inbjudan SEMINARIUM=kortnamn (filnamnet i seminars/ utan .md)." >&2; exit 2; }
+	@$(KOP) inbjudan '$(SEMINARIUM)' --format '$(or $(FORMAT),text)'
+
 test: $(STAMP) $(NODE_STAMP) system-deps
 	$(PY) -m pytest
 
@@ -48,7 +54,7 @@ lint: $(STAMP)
 # The virtual environment, created on first use and refreshed when the lock changes.
 $(STAMP): requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --disable-pip-version-check -q -r requirements.lock
+	$(PY) -m pip install --disable-pip-version-check -q --require-hashes -r requirements.lock
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -43,6 +44,25 @@ BODY_PAYLOADS = [
     ('<svg><animate onbegin=alert(1) attributeName=x dur=1s /></svg>', "KOP401"),
     ("<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>", "KOP402"),
     ("{{ 7*7 }} och {% raw %}", None),
+    # third-party requests (issue 17): what a browser reads as another server, in every spelling
+    ("![spårning](/\\evil.example/md-backslash.png)", "KOP411"),
+    ("![spårning](\\/evil.example/md-backslash2.png)", "KOP411"),
+    ("![spårning](//evil.example/md-protocol-relative.png)", "KOP411"),
+    ("![spårning](https://evil.example/md-absolute.png)", "KOP411"),
+    ('<img src="\\/evil.example/img-backslash.png" alt="spårning">', "KOP411"),
+    ('<img src="/&#92;evil.example/img-entity.png" alt="spårning">', "KOP411"),
+    ('<img src="/\t/evil.example/img-tab.png" alt="spårning">', "KOP411"),
+    ('<img alt="s" srcset="/\\evil.example/srcset.png 1x">', "KOP411"),
+    ('<picture><source srcset="\\/evil.example/source.png"><img alt="s"></picture>', "KOP411"),
+    ('<video src="//evil.example/video.mp4" poster="/\\evil.example/poster.png"></video>', "KOP411"),
+    ('<audio src="\\/evil.example/audio.mp3" autoplay></audio>', "KOP411"),
+    ('<svg><image href="//evil.example/svg-image.png"/></svg>', "KOP411"),
+    ("![referensbild][evilref]", None),
+    ("[evilref]: /\\evil.example/md-reference.png", "KOP411"),
+    ('<div style="background:url(//evil.example/css-url.png)">stil</div>', "KOP404"),
+    ("<style>body{background:url(/\\evil.example/style.png)}</style>", "KOP404"),
+    ('<link rel="stylesheet" href="\\/evil.example/link.css">', "KOP405"),
+    ('<input type="image" src="//evil.example/input.png" alt="x">', "KOP406"),
 ]
 
 
@@ -138,6 +158,9 @@ def test_no_payload_runs_on_any_page(xss_site: Path, chromium_browser, serve_dir
     context = chromium_browser.new_context()
     context.add_init_script(SENTINEL)
     dialogs: list[str] = []
+    outside: list[str] = []  # every request that would leave 127.0.0.1, stopped before it goes
+    context.on("request", lambda request: None if _local(request.url) else outside.append(request.url))
+    context.route("**/*", lambda route: route.continue_() if _local(route.request.url) else route.abort())
     try:
         page = context.new_page()
         page.on("dialog", lambda d: (dialogs.append(f"{page.url}: {d.message}"), d.dismiss()))
@@ -153,8 +176,14 @@ def test_no_payload_runs_on_any_page(xss_site: Path, chromium_browser, serve_dir
         page.wait_for_timeout(300)
         assert page.evaluate("window.__xss") == 0
         assert not dialogs, dialogs
+        assert outside == [], outside
     finally:
         context.close()
+
+
+def _local(url: str) -> bool:
+    parsed = urlsplit(url)
+    return parsed.scheme in ("about", "blob") or (parsed.scheme in ("http", "https") and parsed.hostname == "127.0.0.1")
 
 
 def test_front_matter_and_bibtex_payloads_are_shown_as_text(xss_site: Path, chromium_browser,

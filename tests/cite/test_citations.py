@@ -561,7 +561,8 @@ BRACED_REASON = "nyckeln inom {} är tom, innehåller blanksteg eller saknar '}'
 
 
 def kop302(body: str, body_line: int = 1) -> list[tuple[int, int, str]]:
-    return [(d.line, d.column, d.message) for d in malformed_citations(body, body_line, "p.md")]
+    diagnostics = malformed_citations(body, body_line, "p.md")
+    return [(d.line, d.column, d.message) for d in diagnostics if d.code in ("KOP302", "KOP304")]
 
 
 @pytest.mark.parametrize(
@@ -671,7 +672,7 @@ def _check_invariants(body: str, body_line: int) -> None:
         offset = line_starts[d.line - body_line] + d.column - 1
         assert body[offset] == "@" or body[offset : offset + 2] == "-@"
     for d in malformed_citations(body, body_line, "p.md"):
-        assert d.code == "KOP302" and d.line >= body_line and d.column >= 1
+        assert d.code in ("KOP302", "KOP305", "KOP306") and d.line >= body_line and d.column >= 1
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -818,3 +819,93 @@ def test_cited_keys_ignore_malformed_front_matter() -> None:
     assert cited_keys(_overview_with({"findings": None, "article": None}, [])) == set()
     assert cited_keys(_overview_with({"findings": "@x", "article": 2020}, [])) == set()
     assert cited_keys(_overview_with({"findings": [{"references": [2020]}], "article": "a"}, [])) == {"2020", "a"}
+
+
+# --- Pandoc forms the site engine cannot show (KOP305, KOP306) and the escape \@ -------
+
+PANDOC_FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pandoc"
+
+
+def pandoc_forms(body: str) -> list[Diagnostic]:
+    return [d for d in malformed_citations(body, 10, "p.md") if d.code in ("KOP305", "KOP306")]
+
+
+def test_inline_note_is_refused_with_a_normal_footnote_as_the_fix() -> None:
+    body = (PANDOC_FIXTURES / "inline-note.md").read_text(encoding="utf-8")
+    [diag] = pandoc_forms(body)
+    assert (diag.code, diag.line, diag.column, diag.severity) == ("KOP305", 10, 19, "error")
+    assert "^[Se [@danermark1999samverkan].]" in diag.message
+    assert "[^1]: Se [@danermark1999samverkan]." in diag.hint
+
+
+def test_bracketed_span_is_refused_with_the_plain_text_as_the_fix() -> None:
+    body = (PANDOC_FIXTURES / "span.md").read_text(encoding="utf-8")
+    [diag] = pandoc_forms(body)
+    assert (diag.code, diag.line, diag.column) == ("KOP306", 10, 19)
+    assert "[@danermark1999samverkan]{.viktig}" in diag.message
+    assert "'{.viktig}'" in diag.hint and diag.hint.endswith(": @danermark1999samverkan")
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "[länk](https://x.se){.klass}",  # attributes on a link: attr_list renders them
+        "Text\\^[inte en fotnot]",  # an escaped caret
+        "Fotnot[^1].\n\n[^1]: Se [@a].",  # a normal footnote
+        "`^[kod]` och `[x]{.y}`",  # code
+        "^[aldrig stängd",  # Pandoc reads it as text, and so does the site
+    ],
+)
+def test_forms_the_site_can_show_are_not_refused(body: str) -> None:
+    assert pandoc_forms(body) == []
+
+
+def test_pandoc_forms_are_capped_like_malformed_citations() -> None:
+    diags = pandoc_forms("a^[b] " * (MAX_MALFORMED_REPORTS + 5))
+    assert len(diags) == MAX_MALFORMED_REPORTS
+
+
+def _project(tmp_path: Path, body: str) -> Path:
+    import shutil
+
+    from tests.conftest import REPO
+
+    root = tmp_path / "project"
+    (root / "overviews").mkdir(parents=True)
+    valid = (Path(__file__).resolve().parents[1] / "fixtures" / "valid" / "testoversikt.md").read_text(encoding="utf-8")
+    (root / "overviews" / "testoversikt.md").write_text(valid.rstrip("\n") + "\n\n" + body, encoding="utf-8")
+    shutil.copy(REPO / "tests" / "fixtures" / "project" / "references.bib", root / "references.bib")
+    shutil.copy(REPO / "mkdocs.yml", root / "mkdocs.yml")
+    shutil.copytree(REPO / "docs", root / "docs")
+    return root
+
+
+@pytest.mark.slow
+def test_escape_and_normal_footnote_render_as_pandoc_renders_them(tmp_path: Path) -> None:
+    from kop.core.project import load_project
+    from kop.site.build import build
+
+    body = "".join((PANDOC_FIXTURES / name).read_text(encoding="utf-8") + "\n" for name in ("escape.md", "footnote.md"))
+    root = _project(tmp_path, body)
+    result = build(load_project(root))
+    assert result.ok, result.diagnostics
+    html = (root / "site" / "oversikter" / "testoversikt" / "index.html").read_text(encoding="utf-8")
+    article = html[html.index("<article") : html.index("</article>")]
+    for raw_text in ("\\@", "^[", "]{.", "\\[", "\\]"):
+        assert raw_text not in article
+    assert "Skriv @danermark1999samverkan när" in article
+    assert "namn@example.se" in article and "[sic]" in article
+    note = article[article.index('class="footnote"') :]
+    assert "kop-cite" in note and "s. 12" in note  # the citation inside the footnote is formatted
+
+
+@pytest.mark.slow
+def test_inline_note_and_span_stop_the_build_with_their_messages(tmp_path: Path) -> None:
+    from kop.core.project import load_project
+    from kop.site.build import build
+
+    body = "".join((PANDOC_FIXTURES / name).read_text(encoding="utf-8") + "\n" for name in ("inline-note.md", "span.md"))  # noqa: E501
+    result = build(load_project(_project(tmp_path, body)))
+    assert not result.ok
+    codes = {d.code for d in result.diagnostics}
+    assert {"KOP305", "KOP306"} <= codes

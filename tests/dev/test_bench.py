@@ -12,6 +12,7 @@ import pytest
 
 from kop.cite.scan import scan_citations
 from kop.core.project import load_project
+from kop.dev.bench import largest_pages, page_sizes
 from kop.dev.corpus import CITATION_FORMS, KEY_PUNCTUATION, generate
 from kop.site.checking import check
 from kop.sources.frontmatter import decode_text, split_front_matter
@@ -97,3 +98,21 @@ def test_kop_bench_runs_end_to_end(tmp_path: Path) -> None:
         assert re.search(rf"\| {re.escape(step)} \| \d+\.\d\d s \|", proc.stdout), step
     assert (out / "results.md").read_text(encoding="utf-8") in proc.stdout
     assert (out / "small-plain" / "site" / "index.html").is_file()
+    assert re.search(r"Sidstorlek, small: största sidan \S+: \d+ KB, \d+ KB gzip, [\d,]+ element; ", proc.stdout)
+
+
+def test_page_sizes_count_elements_like_a_browser_and_flag_pages_over_budget(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    (site / "a").mkdir(parents=True)
+    (site / "index.html").write_text(
+        "<!doctype html><html><head><style>p<b{}</style><script>if (a<b) x('<p>');</script></head>"
+        "<body><!-- <p>not</p> --><p>Hej <b>du</b></p><br><img src=x></body></html>", encoding="utf-8")
+    (site / "a" / "index.html").write_text("<html><body>" + "<div></div>" * 3001 + "</body></html>",
+                                           encoding="utf-8")
+    sizes = {p.path: p for p in page_sizes(site)}
+    # html, head, style, script, body, p, b, br, img: what document.getElementsByTagName('*') counts
+    assert sizes["index.html"].nodes == 9
+    assert sizes["a/index.html"].nodes == 3003 and sizes["a/index.html"].gzip < sizes["a/index.html"].bytes
+    line = largest_pages(site)
+    assert line.startswith("största sidan a/index.html: ")
+    assert "1 av 2 sidor över budget" in line and "a/index.html" in line

@@ -90,3 +90,14 @@ def test_invitation_page_and_files_match_the_command(link_site, capsys):
         assert (folder / "inbjudan" / href).resolve().is_file()
     document = BeautifulSoup((folder / "inbjudan.html").read_text(encoding="utf-8"), "html.parser")
     assert document.html["lang"] == "sv" and document.title.get_text() == "Inbjudan: Testseminarium om samverkan"
+
+
+def test_invitation_names_speakers_and_the_contact_person(link_site, capsys):
+    assert main(["inbjudan", "kommande-seminarium", "--root", str(link_site)]) == 0
+    text = capsys.readouterr().out
+    assert "Medverkande: Anna Andersson (forskare, Testhögskolan) och Bertil Berg" in text
+    assert "Kontakt:     Cecilia Carlsson, cecilia@example.org, 031-12 34 56" in text
+    assert main(["inbjudan", "kommande-seminarium", "--root", str(link_site), "--format", "html"]) == 0
+    page = BeautifulSoup(capsys.readouterr().out, "html.parser")
+    labels = [dt.get_text() for dt in page.select("dt")] or page.get_text()
+    assert "Medverkande" in labels and "Kontakt" in labels

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -10,6 +11,7 @@ import pytest
 from bs4 import BeautifulSoup
 
 from kop.core.project import load_project
+from kop.features.permalinks import copy_link_html, redirect_html
 from kop.site.checking import check
 from tests.conftest import REPO
 from tests.linksite import (
@@ -51,7 +53,8 @@ def test_redirect_pages_lead_to_the_current_page(link_site, address, expected):
     visible = page.body.find("a")
     assert visible["href"] == page.find("meta", attrs={"http-equiv": "refresh"})["content"].split("url=", 1)[1]
     assert visible.get_text(strip=True)  # the title, for people whose browser does not follow the refresh
-    assert page.find("script") is None  # works without JavaScript
+    # without JavaScript the meta refresh redirects (it cannot carry a #fragment); the one script line does
+    assert page.find("script").string == f'location.replace("{visible["href"]}" + location.hash);'
 
 
 @pytest.mark.slow
@@ -183,3 +186,36 @@ def test_withdrawal_date_cannot_be_in_the_future(make_project):
     result = check(_project(make_project, **{"tillbakadragen.md": text}))
     diag = next(d for d in result.diagnostics if d.code == "KOP614")
     assert diag.message == "Datumet 2030-01-10 i 'withdrawn.date' ligger i framtiden."
+
+
+def test_redirect_script_escapes_the_target():
+    html = redirect_html('../x/</script><b>"', "https://a.invalid/x/", "T", "Till")
+    script = html.split("<script>", 1)[1].split("</script>", 1)[0]
+    assert "<" not in script and ">" not in script
+    assert json.loads(script.split("location.replace(", 1)[1].split(" + location.hash", 1)[0]) == '../x/</script><b>"'
+
+
+def test_copy_link_shows_the_absolute_address_as_text_and_escapes_it():
+    html = copy_link_html('https://kop.example.org/k/a"b/', "seminariet")
+    page = BeautifulSoup(html, "html.parser")
+    link = page.find("a", attrs={"data-kop-permalink": True})
+    assert link["href"] == link.get_text() == 'https://kop.example.org/k/a"b/'
+    assert "Permanent länk till seminariet:" in page.get_text()
+    button = page.find("button", class_="kop-copy-link")
+    assert button.get_text() == "Kopiera länk" and button.has_attr("hidden")  # links.js shows it
+    assert page.find(attrs={"role": "status"}) is not None
+
+
+@pytest.mark.slow
+def test_overview_and_seminar_pages_show_absolute_permanent_addresses(link_site):
+    site = link_site / "site"
+    overview = soup(site / "oversikter" / "testoversikt" / "index.html")
+    share = overview.select_one(".kop-share a[data-kop-permalink]")
+    assert share["href"] == share.get_text() == "https://kop.example.org/k/kop-2024-001/"
+    seminar = soup(site / "seminarier" / "kommande-seminarium" / "index.html")
+    links = [a for a in seminar.select(".kop-seminar-overviews a") if "/k/" in a["href"]]
+    assert links and all(a["href"] == a.get_text() and a["href"].startswith("https://kop.example.org/k/")
+                          for a in links)
+    assert "<code>/k/" not in str(seminar)  # no relative address text that breaks in an e-mail
+    own = seminar.select_one(".kop-share a[data-kop-permalink]")
+    assert own["href"] == "https://kop.example.org/seminarier/kommande-seminarium/"

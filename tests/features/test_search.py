@@ -36,12 +36,42 @@ def test_index_markup_has_filters_meta_and_weighted_synonyms_all_escaped():
     soup = BeautifulSoup(index_markup(META), "html.parser")
     box = soup.select_one(".kop-search-data")
     assert box.has_attr("hidden")
-    filters = [(s["data-pagefind-filter"], s.get_text()) for s in box.select("[data-pagefind-filter]")]
+    filters = [(s["data-pagefind-filter"].split("[")[0], s["data-kop-value"])
+               for s in box.select("[data-pagefind-filter]")]
     assert ("strength", "stark") in filters and ("year", "2024") in filters and ("area", "barn och unga") in filters
-    assert box.select_one('[data-pagefind-meta="area"]').get_text() == "barn och unga"
+    assert ("typ", "oversikt") in filters  # the overview scope
+    meta = {s["data-pagefind-meta"].split("[")[0]: s["data-kop-value"] for s in box.select("[data-pagefind-meta]")}
+    assert meta == {"area": "barn och unga", "status": "Publicerad", "published": "1"}
     weighted = box.select_one("[data-pagefind-weight]")
     assert "vård" in weighted.get_text() and int(weighted["data-pagefind-weight"]) > 1
     assert soup.find("img") is None and "&lt;img" in index_markup(META)
+
+
+def test_filter_and_meta_values_are_attributes_not_searchable_text():
+    """Filter values used to be element text: "publicerad" or "2024" then matched every overview."""
+    soup = BeautifulSoup(index_markup({**META, "keywords": [], "synonyms": []}), "html.parser")
+    assert soup.get_text() == ""
+    for span in soup.select("[data-pagefind-filter], [data-pagefind-meta]"):
+        assert span["data-pagefind-filter" if span.has_attr("data-pagefind-filter") else "data-pagefind-meta"].endswith(
+            "[data-kop-value]")
+
+
+@pytest.mark.parametrize(
+    ("extra", "status", "example"),
+    [
+        ({"status": "granskning"}, "Under granskning", None),
+        ({"status": "under-uppdatering"}, "Under uppdatering", None),
+        ({"status": "inaktuell", "example": True}, "Inaktuell", "Exempel"),
+        ({"withdrawn": {"date": "2026-01-01", "reason": "Fel"}}, "Tillbakadragen", None),
+        ({"example": True}, "Publicerad", "Exempel"),
+    ],
+)
+def test_every_result_carries_its_status_and_the_example_mark(extra, status, example):
+    soup = BeautifulSoup(index_markup({**META, **extra}), "html.parser")
+    meta = {s["data-pagefind-meta"].split("[")[0]: s["data-kop-value"] for s in soup.select("[data-pagefind-meta]")}
+    assert meta["status"] == status
+    assert meta.get("example") == example
+    assert meta["published"] == ("1" if status == "Publicerad" else "0")
 
 
 def test_search_page_is_a_get_form_with_one_checkbox_per_present_value():
@@ -91,3 +121,18 @@ def test_pagefind_indexes_only_overviews_and_key_pages(tmp_path):
 def test_pagefind_failure_is_reported_not_raised(tmp_path: Path):
     problems = run_pagefind(tmp_path / "does-not-exist")
     assert problems
+
+
+def test_filters_are_in_a_closed_disclosure_after_the_query_and_help_pages_have_their_own_group():
+    ov = Overview(Path("x.md"), "x", META, "", 1)
+    soup = BeautifulSoup(search_page([ov]).split("---", 2)[2], "html.parser")
+    form = soup.find("form", id="kop-search-form")
+    drawer = form.find("details", id="kop-filters")
+    assert drawer is not None and not drawer.has_attr("open")  # a phone shows the results first
+    assert "Filtrera" in drawer.summary.get_text()
+    assert drawer.select("fieldset.kop-facet") == form.select("fieldset.kop-facet")
+    order = [el.get("id") for el in soup.select("#kop-search-form, #kop-search-status, #kop-search-results, "
+                                                 "#kop-help-results")]
+    assert order == ["kop-search-form", "kop-search-status", "kop-search-results", "kop-help-results"]
+    help_group = soup.find(id="kop-help-results")
+    assert help_group.has_attr("hidden") and help_group.h2.get_text() == "Hjälpsidor för dig som bidrar"

@@ -138,7 +138,16 @@ def test_seminar_ics_parses_with_the_right_time_zone_and_stable_uid(link_site):
     assert end == datetime(2027, 9, 24, 13, 0, tzinfo=STOCKHOLM)
     assert event["DTSTART"].params["TZID"] == "Europe/Stockholm"
     assert str(event["UID"]) == "seminarium-kommande-seminarium@kop.example.org"
-    assert event.decoded("DTSTAMP") == datetime(2026, 11, 1, tzinfo=UTC)  # from 'updated', not the clock
+    # DTSTAMP is the build time (SOURCE_DATE_EPOCH in the tests), LAST-MODIFIED is 'updated', SEQUENCE 'version'
+    assert event.decoded("DTSTAMP") == datetime(2025, 11, 23, tzinfo=UTC)
+    assert event.decoded("LAST-MODIFIED") == datetime(2026, 11, 1, tzinfo=UTC)
+    assert event.decoded("SEQUENCE") == 2
+    assert str(event["STATUS"]) == "CONFIRMED"
+    text = str(event["DESCRIPTION"])
+    assert "Medverkande: Anna Andersson (forskare, Testhögskolan), Bertil Berg" in text
+    assert "Delta digitalt: https://example.org/mote" in text
+    assert "Anmälan: Senast fredag 17 september 2027 via https://example.org/anmalan" in text
+    assert "Kontakt: Cecilia Carlsson, cecilia@example.org, 031-12 34 56" in text
     assert str(event["SUMMARY"]) == "Testseminarium om samverkan"
     assert str(event["LOCATION"]) == "Testlokalen, Testgatan 1, Borås"
     assert "https://kop.example.org/k/kop-2024-001/" in str(event["DESCRIPTION"])
@@ -157,8 +166,9 @@ def test_calendar_feed_has_every_seminar_with_the_same_uids(link_site):
     winter = events[0].decoded("DTSTART")
     assert winter == datetime(2025, 1, 15, 9, 0, tzinfo=STOCKHOLM)
     assert winter.utcoffset().total_seconds() == 3600  # standard time in January
-    # no 'updated': DTSTAMP falls back to the start time, still from the content
-    assert events[0].decoded("DTSTAMP") == datetime(2025, 1, 15, 8, 0, tzinfo=UTC)
+    # no 'updated' or 'version': DTSTAMP is still the build time, no LAST-MODIFIED, SEQUENCE 0
+    assert events[0].decoded("DTSTAMP") == datetime(2025, 11, 23, tzinfo=UTC)
+    assert "LAST-MODIFIED" not in events[0] and events[0].decoded("SEQUENCE") == 0
     (tz,) = cal.walk("VTIMEZONE")
     assert str(tz["TZID"]) == "Europe/Stockholm"
 
@@ -195,3 +205,119 @@ def test_seminar_body_gets_the_same_active_content_rule_as_overviews(make_projec
                 if d.path.startswith("seminars/")]
     assert messages == ["seminars/skript.md:17:12: fel: Attributet 'onerror' är en händelsehanterare och är inte "
                         "tillåtet (det kör skript). [KOP402]"]
+
+
+VALID_SEMINAR = FIXTURES / "seminars" / "kommande-seminarium.md"
+
+
+def _one_seminar(make_project, text: str):
+    root = make_project(overview_texts())
+    (root / "seminars").mkdir()
+    (root / "seminars" / "s.md").write_text(text, encoding="utf-8")
+    result = check(load_project(root))
+    return seminars_of(result)[0], [d for d in result.diagnostics if d.path.startswith("seminars/")]
+
+
+def test_a_time_with_a_dot_is_accepted_and_normalised(make_project):
+    text = VALID_SEMINAR.read_text(encoding="utf-8").replace('start: "11:30"', 'start: "11.30"')
+    text = text.replace('end: "13:00"', 'end: "13.15"').replace('gathering: "11:00"', 'gathering: "9:45"')
+    sem, diags = _one_seminar(make_project, text)
+    assert diags == []
+    assert (sem.meta["start"], sem.meta["end"], sem.meta["gathering"]) == ("11:30", "13:15", "09:45")
+    assert sem.ends == datetime(2027, 9, 24, 13, 15, tzinfo=STOCKHOLM)
+
+
+def test_an_unquoted_time_with_a_dot_is_explained(make_project):
+    text = VALID_SEMINAR.read_text(encoding="utf-8").replace('end: "13:00"', "end: 13.15")
+    _, diags = _one_seminar(make_project, text)
+    assert [format_text(d) for d in diags] == [
+        "seminars/s.md:6:1: fel: Tiden i 'end' måste stå inom citattecken. [KOP504]\n"
+        "    → Skriv till exempel end: \"13:15\". Utan citattecken läser YAML 11:30 som ett tal."]
+
+
+@pytest.mark.parametrize(("old", "new", "code"), [
+    ("version: 2", "version: -1", "KOP115"),
+    ("version: 2", "version: två", "KOP112"),
+    ("  email: cecilia@example.org", "  email: cecilia", "KOP114"),
+    ("  - name: Bertil Berg", "  - role: utan namn", "KOP110"),
+])
+def test_new_fields_are_validated_by_the_schema(make_project, old, new, code):
+    text = VALID_SEMINAR.read_text(encoding="utf-8")
+    assert old in text
+    _, diags = _one_seminar(make_project, text.replace(old, new))
+    assert [d.code for d in diags] == [code] and diags[0].line > 1, [format_text(d) for d in diags]
+
+
+def test_seminar_page_has_speakers_contact_and_clock_markers(make_project):
+    from kop.features.seminars.model import index_page, seminar_page
+
+    sem, diags = _one_seminar(make_project, VALID_SEMINAR.read_text(encoding="utf-8"))
+    assert diags == []
+    page = BeautifulSoup(seminar_page(sem, {}), "html.parser")
+    facts = {dt.get_text(): dt.find_next_sibling("dd") for dt in page.select("dt")}
+    assert facts["Medverkande"].get_text() == "Anna Andersson (forskare, Testhögskolan) och Bertil Berg"
+    assert facts["Kontakt"].get_text() == "Cecilia Carlsson, cecilia@example.org, 031-12 34 56"
+    assert facts["Kontakt"].select_one("a[href='mailto:cecilia@example.org']")
+    assert facts["Kontakt"].select_one("a[href='tel:031-123456']")
+    # registration closes when the deadline day is over; the page states it without JavaScript
+    assert facts["Anmälan"]["data-kop-closes"] == "2027-09-18T00:00:00+02:00"
+    assert facts["Anmälan"].select_one(".kop-registration-open").get_text().startswith("Senast fredag 17 september")
+    assert facts["Anmälan"].select_one(".kop-registration-closed").has_attr("hidden")
+    past = page.select_one(".kop-seminar-past")
+    assert past.has_attr("hidden") and past["data-kop-ended"] == "2027-09-24T13:00:00+02:00"
+    index = BeautifulSoup(index_page([sem], datetime(2030, 1, 1, tzinfo=UTC)), "html.parser")
+    (item,) = index.select("[data-kop-part='past'] li")
+    assert item["data-kop-start"] == "2027-09-24T11:30:00+02:00" and item["data-kop-end"].startswith("2027-09-24T13")
+    assert index.select_one("[data-kop-part='upcoming'] ul").has_attr("hidden")
+    assert not index.select_one("[data-kop-part='upcoming'] .kop-seminar-empty").has_attr("hidden")
+
+
+@pytest.mark.slow
+def test_the_clock_script_is_published_and_loaded_on_the_seminar_pages(link_site):
+    site = link_site / "site"
+    assert "data-kop-seminar-split" in (site / "assets" / "kop" / "seminarier.js").read_text(encoding="utf-8")
+    page = BeautifulSoup((site / "seminarier" / "index.html").read_text(encoding="utf-8"), "html.parser")
+    assert page.select_one("script[src$='assets/kop/seminarier.js']") is not None
+    assert page.select_one("[data-kop-seminar-split] [data-kop-part='upcoming'] li[data-kop-end]") is not None
+
+
+def test_the_field_reference_names_every_field_of_the_schema():
+    from kop.features.seminars.feature import seminar_field_reference
+    from kop.features.seminars.model import schema
+
+    def paths(node: dict, prefix: str = "") -> list[str]:
+        out = []
+        for name, sub in node.get("properties", {}).items():
+            out.append(prefix + name)
+            out += paths(sub, prefix + name + ".")
+            if isinstance(sub.get("items"), dict):
+                out += paths(sub["items"], prefix + name + "[].")
+        return out
+
+    text = seminar_field_reference()
+    every = paths(schema())
+    assert {"speakers[].name", "speakers[].role", "contact.email", "contact.phone", "version"} <= set(every)
+    for path in every:
+        assert f"- `{path}` – **" in text, path
+    assert "(heltal, valfritt)" in text and "Standard: `0`." in text
+    assert "Tillåtna värden: `planerat`, `inställt`." in text
+
+
+def test_a_rescheduled_or_cancelled_seminar_updates_in_calendars(make_project):
+    """Same UID, SEQUENCE from 'version', STATUS:CANCELLED, DTSTAMP the build time given."""
+    from kop.features.seminars.ics import seminar_ics
+
+    stamp = datetime(2027, 9, 1, 8, 30, tzinfo=UTC)
+    text = VALID_SEMINAR.read_text(encoding="utf-8")
+    first, _ = _one_seminar(make_project, text.replace("version: 2\n", ""))
+    (before,) = Calendar.from_ical(seminar_ics(first, {}, "https://kop.example.org/", stamp)).walk("VEVENT")
+    assert before.decoded("SEQUENCE") == 0 and before.decoded("DTSTAMP") == stamp
+    moved = text.replace('start: "11:30"', 'start: "12:30"').replace("version: 2", "version: 3")
+    moved = moved.replace("updated:", 'status: inställt\nupdated:')
+    shutil.rmtree(first.path.parents[1])
+    later, _ = _one_seminar(make_project, moved)
+    (after,) = Calendar.from_ical(seminar_ics(later, {}, "https://kop.example.org/", stamp)).walk("VEVENT")
+    assert str(after["UID"]) == str(before["UID"])
+    assert after.decoded("SEQUENCE") == 3 and str(after["STATUS"]) == "CANCELLED"
+    assert str(after["SUMMARY"]).startswith("INSTÄLLT: ")
+    assert after.decoded("DTSTART") == datetime(2027, 9, 24, 12, 30, tzinfo=STOCKHOLM)

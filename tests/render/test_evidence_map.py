@@ -7,7 +7,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from kop.core.model import Overview
-from kop.render.evidence_map import collect, evidence_map_page
+from kop.render.evidence_map import EXAMPLES, collect, evidence_map_page
 
 
 def overview(slug: str, areas: list[str], findings: list[tuple[str, str]], title: str = "") -> Overview:
@@ -27,7 +27,7 @@ def test_findings_are_counted_per_area_and_strength():
     assert "medel" not in grid["missbruk och beroende"]
 
 
-def test_page_table_links_counts_to_the_findings_and_overviews():
+def test_page_table_links_counts_to_a_filtered_search_and_lists_examples():
     ovs = [overview("a", ["missbruk och beroende"], [("Ömsesidig respekt", "stark"), ("Klimat", "svag")],
                     title="Framgång <b>")]
     html = evidence_map_page(ovs)
@@ -36,8 +36,9 @@ def test_page_table_links_counts_to_the_findings_and_overviews():
     assert row.th.get_text() == "Missbruk och beroende"
     cells = [td.get_text() for td in row.find_all("td")]
     assert cells == ["1", "0", "1"]  # stark, medel, svag
-    link = row.find("a", href="#omrade-missbruk-och-beroende-stark")
-    assert link is not None and soup.find(id="omrade-missbruk-och-beroende-stark") is not None
+    link = row.find("a", href="../sok/?area=missbruk%20och%20beroende&strength=stark")
+    assert link is not None and link.get_text() == "1" and link["aria-label"].startswith("1 slutsats ")
+    assert soup.find(id="omrade-missbruk-och-beroende-stark") is not None
     section = soup.find(id="omrade-missbruk-och-beroende-stark").find_next("ul")
     assert "Ömsesidig respekt" in section.get_text()
     assert section.a["href"] == "../oversikter/a/#resultat-i-korthet"
@@ -47,3 +48,17 @@ def test_page_table_links_counts_to_the_findings_and_overviews():
 
 def test_empty_site_says_so():
     assert "inga slutsatser" in evidence_map_page([])
+
+
+def test_page_stays_small_however_many_findings():
+    """Each area and strength shows a few examples and links the rest to the filtered search."""
+    ovs = [overview(f"o{i}", ["barn och unga"], [(f"Slutsats {i}-{j}", "medel") for j in range(5)])
+           for i in range(200)]
+    html = evidence_map_page(ovs)
+    soup = BeautifulSoup(html.split("---", 2)[2], "html.parser")
+    items = soup.find(id="omrade-barn-och-unga-medel").find_next("ul").find_all("li")
+    assert len(items) == EXAMPLES + 1
+    more = items[-1].a
+    assert more["href"] == "../sok/?area=barn%20och%20unga&strength=medel"
+    assert "(1000 slutsatser)" in items[-1].get_text()
+    assert len(soup.find_all("li")) == EXAMPLES + 1

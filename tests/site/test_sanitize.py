@@ -193,3 +193,37 @@ def test_cached_regions_are_what_nh3_returns_and_unused_entries_go(tmp_path):
     sanitize_site(site, workers=1, cache_dir=cache)
     assert "a från cachen" in (site / "a.html").read_text(encoding="utf-8")
     assert [p.name for p in entries.iterdir()] == [entry.name]  # b's entry was not used: pruned
+
+
+# The one URL policy (issue 17): what a browser reads as another server is stripped from media
+FOREIGN_MEDIA = [
+    '<img src="\\/evil.example/t.png" alt="x">',
+    '<img src="/\\evil.example/t.png" alt="x">',
+    '<img src="/&#92;evil.example/t.png" alt="x">',
+    '<img src="/\\/evil.example/t.png" alt="x">',
+    '<img src=" //evil.example/t.png" alt="x">',
+    '<img src="/\t/evil.example/t.png" alt="x">',
+    '<img src="HTTPS://evil.example/t.png" alt="x">',
+    '<img srcset="ok.png 1x, \\/evil.example/t.png 2x" alt="x">',
+    '<picture><source srcset="/\\evil.example/t.png"><img src="ok.png" alt="x"></picture>',
+]
+
+
+@pytest.mark.parametrize("payload", FOREIGN_MEDIA)
+def test_media_from_another_server_is_stripped_in_every_spelling(payload):
+    cleaned = clean_fragment(payload)
+    assert "evil.example" not in cleaned, cleaned
+    assert "<img" in cleaned  # the element stays (with its alt text), only the address goes
+
+
+@pytest.mark.parametrize("href", ["tel:123", "file:///etc/passwd", "ftp://example.org/", "java\nscript:x"])
+def test_links_outside_the_url_policy_lose_their_address(href):
+    cleaned = clean_fragment(f'<a href="{href}">x</a>')
+    assert "href" not in cleaned, cleaned
+
+
+def test_site_media_and_ordinary_links_are_kept():
+    fragment = ('<p><img src="../../bilder/figur.png" srcset="../../bilder/figur.png 1x, ../../bilder/f2.png 2x" '
+                'alt="Figur"><a href="https://example.org/">a</a><a href="mailto:a@example.org">b</a>'
+                '<a href="../sida/#x">c</a></p>')
+    assert clean_fragment(fragment) == fragment

@@ -3,6 +3,7 @@
 Modules, each importing only those listed before it: ``quiet`` (silencing library
 loggers), ``latex`` (LaTeX to text), ``doi``, ``dates``, ``names``, ``entrytypes``,
 ``strings`` (field value and @string evaluation), ``csl`` (CSL-JSON), ``validate``
-(entry checks), ``encoding`` (bytes to text) and ``load`` (the entry point,
+(entry checks), ``inherit`` (biber's crossref and xdata rules), ``encoding`` (bytes to
+text) and ``load`` (the entry point,
 :func:`kop.bib.load.load_bibliography`).
 """

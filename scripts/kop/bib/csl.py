@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from kop.bib.dates import csl_issued, parse_date_field
+from kop.bib.dates import IN_PRESS, csl_issued, in_press, parse_date_field
 from kop.bib.doi import normalise_doi
 from kop.bib.entrytypes import CSL_TYPES, THESIS_GENRES, TYPE_FIELD_GENRES
 from kop.bib.latex import decode_latex, decode_rich, decode_verbatim
@@ -175,6 +175,9 @@ def csl_item(key: str, entry_type: str, raw: dict[str, str], text: dict[str, str
     issued = csl_issued(text)
     if issued:
         item["issued"] = issued
+    elif in_press(text):
+        item["status"] = IN_PRESS
+    _howpublished(item, raw.get("howpublished", ""))
     if text.get("urldate"):
         accessed = parse_date_field(text["urldate"])
         if accessed:
@@ -186,6 +189,34 @@ def csl_item(key: str, entry_type: str, raw: dict[str, str], text: dict[str, str
         if tag:
             item["language"] = tag
     return item
+
+
+# An address in howpublished: http(s) only (the URL policy) and nothing that could leave an attribute.
+_SAFE_URL = r"(https?://(?:[^\x00-\x20\x7f-\x9f\"'<>`{}\\]|\\[_%&#$])+)"
+_URL_COMMAND = re.compile(r"\s*\\url\s*\{" + _SAFE_URL + r"\}\s*")
+_URL_TEXT = re.compile(r"\s*" + _SAFE_URL + r"\s*\Z")
+
+
+def _howpublished(item: dict[str, Any], value: str) -> None:
+    """BibTeX's ``howpublished``: an address (``\\url{…}`` or a bare URL) becomes ``URL``, text ``publisher``.
+
+    APA 7 (apa.csl) prints the publisher after the title of a @misc and ends with the URL,
+    which is where a stencil series or a web address belongs; text beside an existing
+    publisher goes to ``note``.
+    """
+    if not value.strip():
+        return
+    match = _URL_COMMAND.fullmatch(value) or _URL_TEXT.match(value)
+    if match:
+        item.setdefault("URL", decode_verbatim(match.group(1)))
+        return
+    text = decode_latex(value)
+    if not text:
+        return
+    if "publisher" not in item:
+        item["publisher"] = text
+    elif "note" not in item:
+        item["note"] = text
 
 
 def decode_fields(raw: dict[str, str]) -> dict[str, str]:

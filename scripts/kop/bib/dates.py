@@ -12,10 +12,14 @@ import re
 from datetime import date
 from typing import Any
 
-__all__ = ["FOUR_DIGITS", "csl_issued", "parse_date_field", "parse_month"]
+__all__ = ["FOUR_DIGITS", "IN_PRESS", "csl_issued", "in_press", "parse_date_field", "parse_month"]
 
 _ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:[T ][0-9:.]+(?:Z|[+-][0-9:]+)?)?\Z")
 FOUR_DIGITS = re.compile(r"\d{4}\Z")
+#: ``year`` values that mean "accepted, not yet published"; APA 7 writes "(in press)", in Swedish "(i tryck)".
+_IN_PRESS_YEARS = frozenset({"in press", "inpress", "i tryck", "under tryckning"})
+#: CSL ``status`` for an in-press work; Pandoc's citeproc with apa.csl puts it where the year goes.
+IN_PRESS = "i tryck"
 _MONTHS = {
     "jan": 1,
     "feb": 2,
@@ -69,6 +73,13 @@ def parse_date_field(value: str) -> list[list[int]] | None:
         return [first]
     last = _parse_iso_date(end)
     return [first, last] if last else None
+
+
+def in_press(fields: dict[str, str]) -> bool:
+    """True if ``year`` says "in press" (or "i tryck") or biblatex's ``pubstate`` is ``inpress``."""
+    year = fields.get("year", "").strip().lower()
+    pubstate = fields.get("pubstate", "").strip().lower()
+    return year in _IN_PRESS_YEARS or pubstate in ("inpress", "in press")
 
 
 def parse_month(value: str) -> int | None:

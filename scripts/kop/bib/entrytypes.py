@@ -17,7 +17,8 @@ _TITLE = (("title",), "title")
 #: Biblatex aliases (journaltitle, institution for theses, date) are accepted.
 _REQUIRED: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
     "article": (_AUTHOR, _TITLE, (("journal", "journaltitle"), "journal"), _YEAR),
-    "book": ((("author", "editor"), "author eller editor"), _TITLE, (("publisher",), "publisher"), _YEAR),
+    # APA 7: a book without author or editor is listed by its title, so neither is required.
+    "book": (_TITLE, (("publisher",), "publisher"), _YEAR),
     "incollection": (_AUTHOR, _TITLE, (("booktitle",), "booktitle"), (("publisher",), "publisher"), _YEAR),
     "inproceedings": (_AUTHOR, _TITLE, (("booktitle",), "booktitle"), _YEAR),
     "phdthesis": (_AUTHOR, _TITLE, (("school", "institution"), "school"), _YEAR),

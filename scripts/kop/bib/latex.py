@@ -1,12 +1,17 @@
 """Decode the LaTeX in BibTeX field values to Unicode text or CSL rich text.
 
-Bibliography exports contain a small, predictable subset of LaTeX: accent macros
-(``{\\"o}``, ``\\r{a}``), letters such as ``\\aa``, a few styling commands and
-protective braces. This module exists so that decoding is fast for that subset and
-separate from parsing: a regex pass handles the common accent macros, a small
-recursive-descent parser builds a tree of styled runs (one parse gives both plain text
-for ``Reference.fields`` and CSL rich text with ``nocase`` spans), and pylatexenc,
-slow but complete, is the fallback for anything else (math, unknown macros).
+pylatexenc parses the LaTeX (every accent, ligature, symbol and math), so this module
+only decides what goes through it and how its node tree becomes text:
+
+* values without ``\\``, ``{``, ``}``, ``~`` or ``$`` (nearly every field of a large
+  export) never reach pylatexenc; only the TeX dash and quote ligatures are replaced;
+* values whose only markup is protective braces (``{NHV} report``) are handled by a
+  regex, since that needs no LaTeX parser;
+* everything else is parsed by pylatexenc once; plain text comes from its
+  ``LatexNodes2Text`` and rich text (for CSL) from a walk over the same nodes that turns
+  protective braces into ``<span class="nocase">`` (so Pandoc's citeproc leaves the
+  capitals alone) and ``\\emph``/``\\textbf``/``\\textsc`` into CSL's HTML subset.
+
 Results are memoised in bounded caches because the same values (journal names,
 publishers) recur across a file.
 """
@@ -14,10 +19,16 @@ publishers) recur across a file.
 from __future__ import annotations
 
 import re
-import unicodedata
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
+
+from pylatexenc import latex2text, macrospec
+from pylatexenc.latexwalker import (
+    LatexCharsNode,
+    LatexGroupNode,
+    LatexMacroNode,
+    LatexWalker,
+    get_default_latex_context_db,
+)
 
 from kop.bib.quiet import quiet
 
@@ -25,103 +36,7 @@ __all__ = ["decode_latex", "decode_rich", "decode_verbatim"]
 
 _TEX_ESCAPES = re.compile(r"\\([_%&#$])")
 
-_COMBINING_ACCENTS = {
-    '"': "\u0308",
-    "'": "\u0301",
-    "`": "\u0300",
-    "^": "\u0302",
-    "~": "\u0303",
-    "=": "\u0304",
-    ".": "\u0307",
-    "u": "\u0306",
-    "v": "\u030c",
-    "H": "\u030b",
-    "r": "\u030a",
-    "c": "\u0327",
-    "k": "\u0328",
-    "d": "\u0323",
-    "b": "\u0331",
-    "t": "\u0361",
-}
-_SYMBOLS = {
-    "aa": "å",
-    "AA": "Å",
-    "o": "ø",
-    "O": "Ø",
-    "ae": "æ",
-    "AE": "Æ",
-    "oe": "œ",
-    "OE": "Œ",
-    "ss": "ß",
-    "SS": "SS",
-    "l": "ł",
-    "L": "Ł",
-    "i": "ı",
-    "j": "ȷ",
-    "dh": "ð",
-    "DH": "Ð",
-    "th": "þ",
-    "TH": "Þ",
-    "ng": "ŋ",
-    "NG": "Ŋ",
-    "dj": "đ",
-    "DJ": "Đ",
-    "textendash": "–",
-    "textemdash": "—",
-    "textquoteleft": "‘",
-    "textquoteright": "’",
-    "textquotedblleft": "“",
-    "textquotedblright": "”",
-    "textellipsis": "…",
-    "ldots": "…",
-    "dots": "…",
-    "textasciitilde": "~",
-    "textbackslash": "\\",
-    "textunderscore": "_",
-    "textregistered": "®",
-    "texttrademark": "™",
-    "textcopyright": "©",
-    "copyright": "©",
-    "S": "§",
-    "textsection": "§",
-    "P": "¶",
-    "textdegree": "°",
-    "euro": "€",
-    "texteuro": "€",
-    "pounds": "£",
-    "textbullet": "•",
-    "guillemotleft": "«",
-    "guillemotright": "»",
-    "textless": "<",
-    "textgreater": ">",
-    "textbar": "|",
-    "textperiodcentered": "·",
-    "textdagger": "†",
-    "quad": " ",
-    "qquad": " ",
-    "LaTeX": "LaTeX",
-    "TeX": "TeX",
-    "BibTeX": "BibTeX",
-    "relax": "",
-    "noopsort": "",  # \noopsort{...} is handled as a command with an ignored argument below
-    # control symbols
-    "&": "&",
-    "%": "%",
-    "$": "$",
-    "#": "#",
-    "_": "_",
-    "{": "{",
-    "}": "}",
-    " ": " ",
-    "\n": " ",
-    "\t": " ",
-    ",": "\u202f",
-    "-": "",
-    "/": "",
-    "@": "",
-    "\\": " ",
-}
-#: Commands whose single argument is text with a style ("" = no style).
+#: Commands whose single argument is text with a style ("" = no style, "quote" = “…”).
 _STYLE_COMMANDS = {
     "emph": "i",
     "textit": "i",
@@ -135,17 +50,6 @@ _STYLE_COMMANDS = {
     "mkbibsuperscript": "sup",
     "textsubscript": "sub",
     "mkbibsubscript": "sub",
-    "textup": "",
-    "textrm": "",
-    "textnormal": "",
-    "textsf": "",
-    "texttt": "",
-    "textmd": "",
-    "mbox": "",
-    "hbox": "",
-    "text": "",
-    "url": "",
-    "nolinkurl": "",
     "mkbibquote": "quote",
     "enquote": "quote",
 }
@@ -167,182 +71,22 @@ _SWITCHES = {
     "upshape": "",
     "mdseries": "",
 }
-_IGNORED_ARG_COMMANDS = frozenset({"noopsort", "sortunder", "hyphenation"})
-
-_CONTROL_WORD = re.compile(r"[A-Za-z]+[ \t\n]*")
-_PLAIN_RUN = re.compile(r"[^{}\\~\-`'$]+")
-_NEEDS_DECODING = re.compile(r"[\\{}~$]|--|``|''")
-_WHITESPACE = re.compile(r"[ \t\r\n]+")
-_UNESCAPED_PERCENT = re.compile(r"(?<!\\)%")
-
-
-@dataclass(frozen=True, slots=True)
-class _Styled:
-    """A styled run of decoded text: "nocase" (protected by braces), "i", "b", "sc", ...."""
-
-    style: str
-    children: tuple[Any, ...]  # str | _Styled
-
-
-class _Fallback(Exception):
-    """Raised by the fast converter for LaTeX it does not handle (math, unknown macros)."""
-
-
-class _LatexParser:
-    """Recursive-descent converter for the LaTeX found in bibliography fields.
-
-    It builds a small tree of text and styled runs so that the same parse gives both
-    plain text (for ``Reference.fields``) and CSL rich text with ``nocase`` spans.
-    """
-
-    def __init__(self, source: str) -> None:
-        self.s = source
-        self.pos = 0
-        self.depth = 0
-
-    def parse(self) -> list[Any]:
-        return self._sequence(in_group=False)
-
-    def _sequence(self, in_group: bool) -> list[Any]:
-        s, n = self.s, len(self.s)
-        out: list[Any] = []
-        while self.pos < n:
-            c = s[self.pos]
-            if c == "}":
-                self.pos += 1
-                if in_group:
-                    return out
-                continue  # stray closing brace: ignore, as BibTeX's output would show nothing
-            if c == "{":
-                self.pos += 1
-                special = self.pos < n and s[self.pos] == "\\"
-                children = self._group()
-                if special:  # {\"o}, {\aa}, {\em ...}: a special character, not case protection
-                    out.extend(children)
-                elif children:
-                    out.append(_Styled("nocase", tuple(children)))
-            elif c == "\\":
-                result = self._command()
-                if isinstance(result, str):  # a switch such as \em: styles the rest of the group
-                    self.depth += 1
-                    if self.depth > 100:
-                        raise _Fallback
-                    out.append(_Styled(result, tuple(self._sequence(in_group))))
-                    self.depth -= 1
-                    return out
-                out.extend(result)
-            elif c == "~":
-                out.append("\xa0")
-                self.pos += 1
-            elif c == "-":
-                end = self.pos
-                while end < n and s[end] == "-":
-                    end += 1
-                count = end - self.pos
-                out.append("—" if count >= 3 else "–" if count == 2 else "-")
-                self.pos = end
-            elif c == "`":
-                if s.startswith("``", self.pos):
-                    out.append("“")
-                    self.pos += 2
-                else:
-                    out.append("‘")
-                    self.pos += 1
-            elif c == "'":
-                if s.startswith("''", self.pos):
-                    out.append("”")
-                    self.pos += 2
-                else:
-                    out.append("'")
-                    self.pos += 1
-            elif c == "$":
-                raise _Fallback
-            else:
-                match = _PLAIN_RUN.match(s, self.pos)
-                assert match is not None
-                out.append(match.group())
-                self.pos = match.end()
-        return out
-
-    def _group(self) -> list[Any]:
-        self.depth += 1
-        if self.depth > 100:  # deeper nesting is not real bibliography data
-            raise _Fallback
-        try:
-            return self._sequence(in_group=True)
-        finally:
-            self.depth -= 1
-
-    def _command(self) -> list[Any] | str:
-        """Parse a macro at a backslash; return its output nodes, or a switch's style name."""
-        s = self.s
-        self.pos += 1
-        if self.pos >= len(s):
-            return []
-        match = _CONTROL_WORD.match(s, self.pos)
-        if match:
-            name = match.group().rstrip()
-            self.pos = match.end()
-        else:
-            name = s[self.pos]
-            self.pos += 1
-        if name in _COMBINING_ACCENTS:
-            return [_accent(_plain(self._argument()), _COMBINING_ACCENTS[name])]
-        if name in _IGNORED_ARG_COMMANDS:
-            self._argument()
-            return []
-        if name in _SYMBOLS:
-            return [_SYMBOLS[name]]
-        if name in _STYLE_COMMANDS:
-            style = _STYLE_COMMANDS[name]
-            children = self._argument()
-            if style == "quote":
-                return ["“", *children, "”"]
-            return [_Styled(style, tuple(children))] if style else children
-        if name in _SWITCHES:
-            return _SWITCHES[name]
-        raise _Fallback
-
-    def _argument(self) -> list[Any]:
-        """One macro argument: a {group}, a macro, or a single character."""
-        s, n = self.s, len(self.s)
-        while self.pos < n and s[self.pos] in " \t\n":
-            self.pos += 1
-        if self.pos >= n:
-            return []
-        c = s[self.pos]
-        if c == "{":
-            self.pos += 1
-            return self._group()
-        if c == "\\":
-            self.depth += 1  # \'\'\'... chains recurse without braces
-            if self.depth > 100:
-                raise _Fallback
-            try:
-                result = self._command()
-            finally:
-                self.depth -= 1
-            if isinstance(result, str):
-                raise _Fallback
-            return result
-        if c == "}":
-            return []
-        self.pos += 1
-        return [c]
-
-
-def _accent(text: str, combining: str) -> str:
-    """Put a combining accent on the first character of ``text`` and compose (o + ¨ -> ö)."""
-    if not text:
-        return ""
-    first = {"ı": "i", "ȷ": "j"}.get(text[0], text[0])  # \'{\i} -> í
-    return unicodedata.normalize("NFC", first + combining) + text[1:]
-
-
-def _plain(nodes: list[Any] | tuple[Any, ...]) -> str:
-    return "".join(node if isinstance(node, str) else _plain(node.children) for node in nodes)
-
-
+#: biblatex/BibTeX commands whose argument only steers sorting or hyphenation.
+_DISCARDED = ("noopsort", "sortunder", "hyphenation")
+#: One-argument commands that pylatexenc does not know (it would then read the argument as a protected group).
+_ONE_ARGUMENT = (
+    "mkbibemph",
+    "mkbibitalic",
+    "mkbibbold",
+    "mkbibquote",
+    "enquote",
+    "mkbibsuperscript",
+    "mkbibsubscript",
+    "textsuperscript",
+    "textsubscript",
+    "nolinkurl",
+    *_DISCARDED,
+)
 _RICH_TAGS = {
     "i": ("<i>", "</i>"),
     "b": ("<b>", "</b>"),
@@ -350,38 +94,98 @@ _RICH_TAGS = {
     "sup": ("<sup>", "</sup>"),
     "sub": ("<sub>", "</sub>"),
     "nocase": ('<span class="nocase">', "</span>"),
+    "quote": ("“", "”"),
 }
 
+_NEEDS_LATEX = re.compile(r"[\\{}~$]")
+_NEEDS_PARSER = re.compile(r"[\\$]")
+_LIGATURES = re.compile(r"--|``|''")
+_WHITESPACE = re.compile(r"[ \t\r\n]+")
+_UNESCAPED_PERCENT = re.compile(r"(?<!\\)%")
+_SIMPLE_GROUP = re.compile(r"\{([^{}]*)\}")
 
-def _rich(nodes: list[Any] | tuple[Any, ...], in_nocase: bool = False) -> str:
-    """Render as CSL-JSON rich text (the HTML subset citeproc-js and Pandoc's citeproc parse)."""
-    parts: list[str] = []
+
+def _walker_context() -> Any:
+    db = get_default_latex_context_db()
+    db.add_context_category(
+        "kop-bibliography", macros=[macrospec.MacroSpec(name, "{") for name in _ONE_ARGUMENT], prepend=True
+    )
+    return db
+
+
+def _text_context() -> Any:
+    db = latex2text.get_default_latex_context_db()
+    specs = [latex2text.MacroTextSpec(name, discard=True) for name in _DISCARDED]
+    specs += [latex2text.MacroTextSpec(name, simplify_repl="%s") for name in ("url", "nolinkurl")]
+    specs += [latex2text.MacroTextSpec(name, simplify_repl="%s") for name, style in _STYLE_COMMANDS.items() if style]
+    specs += [latex2text.MacroTextSpec(name, simplify_repl="“%s”") for name in ("mkbibquote", "enquote")]
+    specs += [latex2text.MacroTextSpec("-", simplify_repl=""), latex2text.MacroTextSpec(",", simplify_repl="\u202f")]
+    db.add_context_category("kop-bibliography", macros=specs, prepend=True)
+    return db
+
+
+_WALKER_CONTEXT = _walker_context()
+_TEXT = latex2text.LatexNodes2Text(math_mode="text", latex_context=_text_context())
+
+
+def _parse(value: str) -> list[Any]:
+    """The pylatexenc node list of ``value`` (``%`` is literal in BibTeX, so it is escaped first)."""
+    if "%" in value:
+        value = _UNESCAPED_PERCENT.sub(r"\\%", value)
+    walker = LatexWalker(value, latex_context=_WALKER_CONTEXT, tolerant_parsing=True)
+    nodes, _, _ = walker.get_latex_nodes()
+    return [node for node in nodes if node is not None]
+
+
+def _first_content(nodes: list[Any]) -> Any:
     for node in nodes:
-        if isinstance(node, str):
-            parts.append(node)
+        if node is None or (node.isNodeType(LatexCharsNode) and not node.chars.strip()):
             continue
-        if node.style == "nocase" and in_nocase:
-            parts.append(_rich(node.children, True))
+        return node
+    return None
+
+
+def _wrap(style: str, inner: str) -> str:
+    if not inner.strip():
+        return inner
+    opening, closing = _RICH_TAGS.get(style, ("", ""))
+    return opening + inner + closing
+
+
+def _macro_argument(node: Any) -> list[Any]:
+    arguments = [arg for arg in (node.nodeargd.argnlist if node.nodeargd else []) if arg is not None]
+    if not arguments:
+        return []
+    last = arguments[-1]
+    return list(last.nodelist) if last.isNodeType(LatexGroupNode) else [last]
+
+
+def _rich(nodes: list[Any], in_nocase: bool) -> str:
+    """CSL-JSON rich text (the HTML subset Pandoc's citeproc reads) of a pylatexenc node list."""
+    parts: list[str] = []
+    for index, node in enumerate(nodes):
+        if node is None:
             continue
-        inner = _rich(node.children, in_nocase or node.style == "nocase")
-        if not inner.strip():
-            parts.append(inner)
-            continue
-        opening, closing = _RICH_TAGS.get(node.style, ("", ""))
-        parts.append(opening + inner + closing)
+        if node.isNodeType(LatexCharsNode):
+            parts.append(node.chars)
+        elif node.isNodeType(LatexGroupNode) and node.delimiters == ("{", "}"):
+            children = [child for child in node.nodelist if child is not None]
+            first = _first_content(children)
+            if first is not None and first.isNodeType(LatexMacroNode):
+                # {\"o}, {\aa}, {\em …}: a special character or a switch, not case protection
+                parts.append(_rich(children, in_nocase))
+            elif in_nocase:
+                parts.append(_rich(children, True))
+            else:
+                parts.append(_wrap("nocase", _rich(children, True)))
+        elif node.isNodeType(LatexMacroNode) and node.macroname in _SWITCHES:
+            parts.append(_wrap(_SWITCHES[node.macroname], _rich(nodes[index + 1 :], in_nocase)))
+            break
+        elif node.isNodeType(LatexMacroNode) and node.macroname in _STYLE_COMMANDS:
+            parts.append(_wrap(_STYLE_COMMANDS[node.macroname], _rich(_macro_argument(node), in_nocase)))
+        else:
+            parts.append(_TEXT.node_to_text(node))
     return "".join(parts)
-
-
-def _latex_fallback(value: str) -> str:
-    """Decode with pylatexenc (slow, complete); protect % which is literal in BibTeX."""
-    try:
-        from pylatexenc.latex2text import LatexNodes2Text
-
-        with quiet("pylatexenc"):
-            text = LatexNodes2Text(math_mode="text").latex_to_text(_UNESCAPED_PERCENT.sub(r"\\%", value))
-    except Exception:  # any failure: fall back to dropping the markup
-        text = value.replace("\\", "").replace("{", "").replace("}", "")
-    return text
 
 
 def _collapse(text: str) -> str:
@@ -390,67 +194,15 @@ def _collapse(text: str) -> str:
     return text.strip()
 
 
-_PLAIN_CACHE: dict[str, str] = {}
-_RICH_CACHE: dict[str, str] = {}
-_CACHE_LIMIT = 200_000
-
-
-def _remember(cache: dict[str, str], key: str, value: str) -> str:
-    if len(cache) >= _CACHE_LIMIT:
-        cache.clear()
-    cache[key] = value
-    return value
-
-
-# The accent and letter macros that make up nearly all LaTeX in exported bibliographies,
-# replaced by one regex pass before anything slower runs: {\"o} \"{o} \"o {\'\i} {\r a}
-# \r{a} {\aa} \aa{} \o.
-_COMMON_MACROS = re.compile(
-    r"\{\\(?P<a1>[`'^\"~=.])\s*(?:(?P<c1>[A-Za-z])|\{(?P<c2>[A-Za-z])\}|\\(?P<d1>[ij])(?![A-Za-z]))\s*\}"
-    r"|\{\\(?P<a2>[rcvuHkdb])(?:\s+(?P<c3>[A-Za-z])|\s*\{(?P<c4>[A-Za-z])\})\}"
-    r"|\\(?P<a3>[`'^\"~=.])\s*(?:(?P<c5>[A-Za-z])|\{(?P<c6>[A-Za-z])\}|\{\\(?P<d2>[ij])\})"
-    r"|\\(?P<a4>[rcvuHkdb])(?:\s+(?P<c7>[A-Za-z])|\s*\{(?P<c8>[A-Za-z])\})"
-    r"|\{\\(?P<s1>aa|AA|ae|AE|oe|OE|ss|o|O|l|L|i|j)\}"
-    r"|\\(?P<s2>aa|AA|ae|AE|oe|OE|ss|o|O|l|L|i|j)(?:\{\}|[ \t\n]+|(?![A-Za-z]))"
-)
-_STILL_LATEX = re.compile(r"[\\{}$]")
-
-
-_MACRO_TEXT: dict[str, str] = {}  # matched macro text -> character, e.g. '{\\"o}' -> 'ö'
-
-
-def _common_macro(match: re.Match[str]) -> str:
-    source = match.group()
-    cached = _MACRO_TEXT.get(source)
-    if cached is None:
-        cached = _common_macro_text(match)
-        if len(_MACRO_TEXT) < 10_000:
-            _MACRO_TEXT[source] = cached
-    return cached
-
-
-def _common_macro_text(match: re.Match[str]) -> str:
-    groups = match.groupdict()
-    symbol = groups["s1"] or groups["s2"]
-    if symbol:
-        return _SYMBOLS[symbol]
-    accent = groups["a1"] or groups["a2"] or groups["a3"] or groups["a4"]
-    letter = next(groups[name] for name in ("c1", "c2", "c3", "c4", "c5", "c6", "c7", "c8", "d1", "d2") if groups[name])
-    return _accent(letter, _COMBINING_ACCENTS[accent])
+def _ligature(match: re.Match[str]) -> str:
+    return {"--": "–", "``": "“", "''": "”"}[match.group()]
 
 
 def _ligatures(text: str) -> str:
-    """TeX ligatures and ties outside macros: --- — , -- – , ~ no-break space, `` “ , '' ”."""
-    if "-" in text:
-        text = text.replace("---", "—").replace("--", "–")
-    if "~" in text:
-        text = text.replace("~", "\xa0")
-    if "`" in text or "'" in text:
-        text = text.replace("``", "“").replace("''", "”")
-    return text
-
-
-_SIMPLE_GROUP = re.compile(r"\{([^{}]*)\}")
+    """TeX ligatures in text pylatexenc does not see: --- —, -- –, `` “, '' ”."""
+    if "--" in text:
+        text = text.replace("---", "—")
+    return _LIGATURES.sub(_ligature, text) if ("-" in text or "`" in text or "'" in text) else text
 
 
 def _nocase_span(match: re.Match[str]) -> str:
@@ -458,46 +210,104 @@ def _nocase_span(match: re.Match[str]) -> str:
     return f'<span class="nocase">{inner}</span>' if inner.strip() else inner
 
 
-def _decode(value: str, render: Callable[[list[Any]], str]) -> str:
-    """Shared decoding path: common macros by regex, the rest by the parser or pylatexenc."""
-    if "\\" in value:
-        value = _COMMON_MACROS.sub(_common_macro, value)
-    if not _STILL_LATEX.search(value):
-        return _collapse(_ligatures(value))
-    if "\\" not in value and "$" not in value:  # only protective braces are left
-        if render is _plain:
-            return _collapse(_ligatures(value.replace("{", "").replace("}", "")))
-        rich = _SIMPLE_GROUP.sub(_nocase_span, value)
+# One special character as exports write it: {\"o} \"o \"{o} {\aa} \aa{} \r{a} {\r a} \'{\i} \textendash.
+# Each distinct one is decoded by pylatexenc once (see _unit); a value whose macros are all
+# such characters then needs no full parse, which is what keeps a 10,000-entry export fast.
+_UNIT = re.compile(
+    r"\{\\(?P<a>[`'^\"~=.]|[A-Za-z]+)[ \t]*(?:[A-Za-z]|\{[A-Za-z]?\}|\\[ij](?![A-Za-z]))?[ \t]*\}"
+    r"|\\(?P<b>[`'^\"~=.])[ \t]*(?:[A-Za-z]|\{[A-Za-z]?\}|\\[ij](?![A-Za-z])|\{\\[ij]\})"
+    r"|\\(?P<c>[A-Za-z]+)(?:\{[A-Za-z]?\}|[ \t]+[A-Za-z]|[ \t]*)"
+    r"|\\(?P<d>[&%$#_])"
+)
+_UNIT_CACHE: dict[str, str] = {}
+# A decoded character that is itself markup to the fast path (\textasciitilde -> ~): left for the full parse.
+_SYNTAX = re.compile(r"[{}~\\$]")
+_NOT_UNITS = frozenset(_STYLE_COMMANDS) | frozenset(_SWITCHES) | frozenset(_DISCARDED) | {"url", "nolinkurl"}
+
+
+def _unit(match: re.Match[str]) -> str:
+    """The text of one special character, by pylatexenc; anything else is left for the full parse."""
+    source = match.group()
+    cached = _UNIT_CACHE.get(source)
+    if cached is not None:
+        return cached
+    kind = match.lastgroup or "d"
+    name = match.group(kind)
+    rest = source[match.end(kind) - match.start() :].strip(" \t")
+    if kind == "a":
+        rest = rest[:-1].strip(" \t")  # without the closing brace of {\"o}
+    if name in _NOT_UNITS:
+        return source
+    spec = _WALKER_CONTEXT.get_macro_spec(name)  # None: a macro without arguments to the parser (\aa, \&)
+    takes_argument = spec is not None and "{" in str(getattr(spec.args_parser, "argspec", "{"))
+    if (takes_argument and not rest) or (not takes_argument and rest.startswith("{") and rest != "{}"):
+        return source  # \textbf without its {…}, or \aa{x}: the full parse decides
+    text = _latex_to(source, rich=False)
+    if not text or _SYNTAX.search(text):  # empty: a ligature could form across it ("-\\relax -")
+        text = source
+    if len(_UNIT_CACHE) < 10_000:
+        _UNIT_CACHE[source] = text
+    return text
+
+
+def _special_characters(value: str) -> str:
+    return _UNIT.sub(_unit, value) if "\\" in value else value
+
+
+def _decode_plain(value: str) -> str:
+    text = _special_characters(value)
+    if not _NEEDS_PARSER.search(text):  # only protective braces and ties are left
+        return _collapse(_ligatures(text.replace("{", "").replace("}", "").replace("~", "\xa0")))
+    return _collapse(_latex_to(value, rich=False))  # the original: decoded characters may look like syntax
+
+
+def _decode_rich(value: str) -> str:
+    text = _special_characters(value)
+    if not _NEEDS_PARSER.search(text):  # only protective braces and ties are left
+        rich = _SIMPLE_GROUP.sub(_nocase_span, text.replace("~", "\xa0"))
         if "{" not in rich and "}" not in rich:
             return _collapse(_ligatures(rich))
+    return _collapse(_latex_to(value, rich=True))
+
+
+def _latex_to(value: str, rich: bool) -> str:
+    """Decode with pylatexenc; if even its tolerant parser fails, drop the markup."""
     try:
-        return _collapse(render(_LatexParser(value).parse()))
-    except _Fallback:
-        return _collapse(_latex_fallback(value))
+        with quiet("pylatexenc"):
+            nodes = _parse(value)
+            return _rich(nodes, False) if rich else _TEXT.nodelist_to_text(nodes)
+    except Exception:  # any failure: never a traceback, keep the text
+        return value.replace("\\", "").replace("{", "").replace("}", "")
+
+
+_PLAIN_CACHE: dict[str, str] = {}
+_RICH_CACHE: dict[str, str] = {}
+_CACHE_LIMIT = 200_000
+
+
+def _cached(value: str, cache: dict[str, str], decode: Any) -> str:
+    cached = cache.get(value)
+    if cached is not None:
+        return cached
+    result = decode(value) if _NEEDS_LATEX.search(value) else _collapse(_ligatures(value))
+    if len(cache) >= _CACHE_LIMIT:
+        cache.clear()
+    cache[value] = result
+    return result
 
 
 def decode_latex(value: str) -> str:
     """Decode BibTeX/LaTeX markup to plain Unicode text: ``G{\\"o}teborg`` -> "Göteborg".
 
-    Values without backslashes, braces, ``~``, ``$`` or dash/quote ligatures are returned
-    as they are (whitespace collapsed), which keeps large files fast.
+    Values without ``\\``, braces, ``~`` or ``$`` skip pylatexenc (only the dash and
+    quote ligatures are replaced and whitespace collapsed), which keeps large files fast.
     """
-    return _cached_decode(value, _PLAIN_CACHE, _plain)
+    return _cached(value, _PLAIN_CACHE, _decode_plain)
 
 
 def decode_rich(value: str) -> str:
     """Decode to CSL rich text: braces become ``<span class="nocase">``, \\emph becomes <i>."""
-    return _cached_decode(value, _RICH_CACHE, _rich)
-
-
-def _cached_decode(value: str, cache: dict, mode: Any) -> str:
-    """Decode ``value`` in ``mode``, memoised; text without LaTeX markup skips the decoder."""
-    cached = cache.get(value)
-    if cached is not None:
-        return cached
-    if not _NEEDS_DECODING.search(value):
-        return _remember(cache, value, _collapse(value))
-    return _remember(cache, value, _decode(value, mode))
+    return _cached(value, _RICH_CACHE, _decode_rich)
 
 
 def decode_verbatim(value: str) -> str:

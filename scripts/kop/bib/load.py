@@ -12,8 +12,15 @@ over ``@string`` resolution anyway (BibTeX semantics, no loops, no blow-up). Thi
 module drives that parse and owns the syntax-level checks (unparsable blocks, stray
 text, duplicate keys and fields, size limits); the work on each entry is delegated to
 the other bib/ modules: :mod:`kop.bib.strings` evaluates field values,
+:mod:`kop.bib.inherit` adds what ``crossref``/``xdata`` parents give,
 :mod:`kop.bib.validate` checks their content, :mod:`kop.bib.latex` decodes them and
 :mod:`kop.bib.csl` converts them to CSL-JSON.
+
+Before bibtexparser sees the text, :func:`_normalise` makes what biber accepts and
+bibtexparser does not parseable, keeping every line number: ``@ Article {``, ``%``
+comment lines between fields, and ``@comment{…}`` blocks (skipped whole, even when
+they contain an entry). Entries are checked only after the whole file is read, since
+a crossref parent may come after its child.
 """
 
 from __future__ import annotations
@@ -28,10 +35,12 @@ from bibtexparser import model as bibmodel
 
 from kop.bib.csl import csl_item, decode_fields
 from kop.bib.encoding import decode_bytes
+from kop.bib.inherit import crossref_fields, parent_keys, xdata_fields
 from kop.bib.quiet import quiet
 from kop.bib.strings import BadValue, evaluate
 from kop.bib.validate import shorten, validate_entry
 from kop.core.catalogue import message
+from kop.core.messages import did_you_mean
 from kop.core.model import Diagnostic, Reference
 
 __all__ = ["UNUSED", "load_bibliography"]
@@ -50,6 +59,12 @@ MAX_BIB_BYTES = 50_000_000  # a Zotero export of 10,000 entries with abstracts i
 MAX_ENTRIES = 50_000  # 100,000 short entries took 14 s and 430 MB to check on the 2-core machine
 TOO_LARGE = message("KOP216")
 TOO_MANY = message("KOP217")
+MISSING_CROSSREF = message("KOP225")
+MISSING_XDATA = message("KOP226")
+INHERITANCE_LOOP = message("KOP227")
+CASE_ONLY_KEYS = message("KOP228")
+UNDEFINED_MONTH = message("KOP230")
+_MAX_INHERITANCE_DEPTH = 32  # real chains are short (@mvbook → @book → @inbook); hostile ones are cut here
 _MAX_KNOWN_FIELD_NAMES = 10_000  # bound on the per-load memo of field names already checked
 
 _ABORT_REASONS = (
@@ -68,6 +83,85 @@ _FIELD_NAME = re.compile(r"[\w\-:.+]+\Z")
 _LOOKS_LIKE_BIBTEX = re.compile(r"^\s*[A-Za-z]+\s*[{(][^,\s{}]*,|\b\w+\s*=\s*[{\"\d]", re.MULTILINE)
 _FALLBACK_CHUNKS = re.compile(r"^(?=[ \t]*@)", re.MULTILINE)
 _WHITESPACE = re.compile(r"[ \t\r\n]+")
+# "@ Article {": biber accepts blanks between "@" and the type; bibtexparser does not.
+_SPACED_AT = re.compile(r"^([ \t]*@)[ \t]+(?=\w+[ \t]*[{(])", re.MULTILINE)
+# A "%" comment between the fields of an entry (at the start of a line or after a field's comma).
+_COMMENT_CANDIDATE = re.compile(r"^[ \t]*%|,[ \t]*%", re.MULTILINE)
+_COMMENT_TOKENS = re.compile(r'\\[%"]|[{}"%]')
+
+
+_COMMENT_BLOCK = re.compile(r"@[ \t]*comment[ \t]*\{", re.IGNORECASE)
+_BRACES = re.compile(r"[{}]")
+
+
+def _normalise(text: str) -> str:
+    """Make the syntax biber accepts and bibtexparser rejects parseable; lines keep their numbers."""
+    if "@ " in text or "@\t" in text:
+        text = _SPACED_AT.sub(r"\1", text)
+    if "omment" in text or "OMMENT" in text:
+        text = _blank_comment_blocks(text)
+    if _COMMENT_CANDIDATE.search(text):
+        text = _blank_comments(text)
+    return text
+
+
+def _blank_comment_blocks(text: str) -> str:
+    """Blank out every ``@comment{…}`` up to its matching brace: biber skips it whole, entries inside too.
+
+    bibtexparser ends a comment at the first "@" on a new line, which would load an entry
+    that was commented out. Newlines are kept so that line numbers stay right.
+    """
+    parts: list[str] = []
+    last = 0
+    for start in _COMMENT_BLOCK.finditer(text):
+        if start.start() < last:
+            continue
+        depth = 0
+        for brace in _BRACES.finditer(text, start.end() - 1):
+            depth += 1 if brace.group() == "{" else -1
+            if depth == 0:
+                end = brace.end()
+                block = text[start.start() : end]
+                parts += [text[last : start.start()], "".join("\n" if c == "\n" else " " for c in block)]
+                last = end
+                break
+        else:  # never closed: bibtexparser reports it; later comments are inside this one anyway
+            break
+    return "".join(parts) + text[last:] if parts else text
+
+
+def _starts_comment(text: str, at: int) -> bool:
+    """A "%" between fields: first on its line, or after a field's comma or closing delimiter (not in a key)."""
+    before = text[text.rfind("\n", 0, at) + 1 : at].rstrip()
+    return not before or before[-1] in ',}"' or (before[-1].isdigit() and "=" in before)
+
+
+def _blank_comments(text: str) -> str:
+    """Blank out "%" comments at the top level of an entry (between fields), up to the end of the line.
+
+    A "%" inside a field value is text (as in BibTeX: "50%", URLs), so only "%" at brace
+    depth 1 outside a quoted value starts a comment.
+    """
+    parts: list[str] = []
+    depth, in_quote, pos, last = 0, False, 0, 0
+    while True:
+        match = _COMMENT_TOKENS.search(text, pos)
+        if match is None:
+            break
+        token, pos = match.group(), match.end()
+        if token == "{":
+            depth += 1
+        elif token == "}":
+            depth = max(depth - 1, 0)
+            in_quote = in_quote and depth > 0
+        elif token == '"':
+            in_quote = not in_quote if depth == 1 else in_quote
+        elif token == "%" and depth == 1 and not in_quote and _starts_comment(text, match.start()):
+            end = text.find("\n", match.start())
+            end = len(text) if end < 0 else end
+            parts += [text[last : match.start()], " " * (end - match.start())]
+            last = pos = end
+    return "".join(parts) + text[last:] if parts else text
 
 
 def _describe_block(raw: str) -> tuple[str, str]:
@@ -100,6 +194,11 @@ class _Loader:
         self.references: dict[str, Reference] = {}
         self.strings: dict[str, str] = {}
         self.first_lines: dict[str, int] = {}
+        # Entries read but not yet checked: (type, line, raw fields, field lines), by key in file order.
+        # They are finished after the whole file is read, because crossref/xdata parents may come later.
+        self.pending: dict[str, tuple[str, int, dict[str, str], dict[str, int]]] = {}
+        self.resolved: dict[str, dict[str, str]] = {}
+        self.broken: set[str] = set()  # entries whose crossref/xdata parent is missing
         # Field names already checked against _FIELD_NAME. Per load (not per process) so that
         # nothing one file contains outlives its load; bounded because hostile files can hold
         # any number of distinct names (the check is only skipped for remembered ones).
@@ -163,6 +262,15 @@ class _Loader:
             elif isinstance(block, bibmodel.ImplicitComment) and not after_failure:
                 self.stray(block, offset)
             after_failure = False
+        # Pass 3: inheritance, checks and CSL, now that every entry is known.
+        self.case_only_keys()
+        for key, (entry_type, line, raw, field_lines) in self.pending.items():
+            if entry_type == "xdata":  # @xdata entries only lend fields; they are not references
+                continue
+            try:
+                self.finish(key, entry_type, line, raw, field_lines)
+            except Exception as error:  # never a traceback for the author
+                self.report(INTERNAL_ERROR.at(self.path, line, 0, what=f"posten '{key}'", error=_short(error)))
 
     def guarded(self, handler: Any, block: Any, offset: int) -> None:
         """Run a block handler; turn anything unexpected into a diagnostic at the block."""
@@ -231,13 +339,72 @@ class _Loader:
             try:
                 raw[name] = evaluate(value.strip() if isinstance(value, str) else str(value), strings)
             except BadValue as error:
+                if name == "month" and error.undefined:  # only the month is lost: a warning
+                    self.report(UNDEFINED_MONTH.at(self.path, field_line, 0, key=key, value=error.undefined))
+                    continue
                 where = f"i fältet '{name}' i posten '{key}'"
                 self.report(BAD_VALUE.at(self.path, field_line, 0, where=where, reason=str(error)))
 
-        validate_entry(self.path, key, entry_type, line, raw, field_lines, self.report)
-        text = decode_fields(raw)
-        csl = csl_item(key, entry_type, raw, text)
+        self.pending[key] = (entry_type, line, raw, field_lines)
+
+    # -- inheritance and checks -----------------------------------------------------
+
+    def case_only_keys(self) -> None:
+        """Warn for keys equal except for case: a citation must match the case exactly."""
+        seen: dict[str, str] = {}
+        for key in self.pending:
+            other = seen.setdefault(key.lower(), key)
+            if other != key:
+                first_line = self.first_lines[other]
+                line = self.pending[key][1]
+                self.report(CASE_ONLY_KEYS.at(self.path, line, 0, key=key, other=other, first_line=first_line))
+
+    def finish(self, key: str, entry_type: str, line: int, raw: dict[str, str], field_lines: dict[str, int]) -> None:
+        fields = self.resolve(key, ())
+        inherited = None if key in self.broken else fields.keys() - raw.keys()
+        validate_entry(self.path, key, entry_type, line, raw, field_lines, self.report, inherited)
+        text = decode_fields(fields)
+        csl = csl_item(key, entry_type, fields, text)
         self.references[key] = Reference(key=key, entry_type=entry_type, line=line, fields=text, csl=csl)
+
+    def resolve(self, key: str, chain: tuple[str, ...]) -> dict[str, str]:
+        """The entry's fields with those inherited through xdata and crossref (biber's order), memoised."""
+        done = self.resolved.get(key)
+        if done is not None:
+            return done
+        entry_type, _, raw, field_lines = self.pending[key]
+        chain = (*chain, key)
+        fields = dict(raw)
+        for parent in parent_keys(raw.get("xdata", "")):
+            data = self.parent(key, parent, "xdata", chain, field_lines["xdata"], want_xdata=True)
+            if data is not None:
+                fields.update(xdata_fields(fields, data))
+        parent = raw.get("crossref", "").strip()
+        if parent:
+            data = self.parent(key, parent, "crossref", chain, field_lines["crossref"], want_xdata=False)
+            if data is not None:
+                fields.update(crossref_fields(entry_type, fields, self.pending[parent][0], data))
+        self.resolved[key] = fields
+        return fields
+
+    def parent(
+        self, key: str, parent: str, field: str, chain: tuple[str, ...], line: int, want_xdata: bool
+    ) -> dict[str, str] | None:
+        """The resolved fields of a crossref/xdata parent, or None after reporting why there are none."""
+        found = self.pending.get(parent)
+        if found is None or (found[0] == "xdata") != want_xdata:
+            candidates = [k for k, entry in self.pending.items() if (entry[0] == "xdata") == want_xdata and k != key]
+            by_case = [k for k in candidates if k.lower() == parent.lower()]
+            suggestion = f" Menade du '{by_case[0]}'?" if by_case else did_you_mean(parent, candidates)
+            problem = MISSING_XDATA if want_xdata else MISSING_CROSSREF
+            self.report(problem.at(self.path, line, 0, key=key, parent=parent, suggestion=suggestion))
+            self.broken.add(key)
+            return None
+        if parent in chain or len(chain) >= _MAX_INHERITANCE_DEPTH:
+            shown = " → ".join((*chain, parent)) if len(chain) <= 5 else f"{chain[0]} → … → {chain[-1]} → {parent}"
+            self.report(INHERITANCE_LOOP.at(self.path, line, 0, key=key, chain=shown))
+            return None
+        return self.resolve(parent, chain)
 
     def valid_field_name(self, name: str, key: str, field_line: int) -> bool:
         """Check a field name not seen before; remember good ones, report bad ones."""
@@ -302,10 +469,11 @@ def load_bibliography(
             source = source[1:]
         if "\r" in source:
             source = source.replace("\r\n", "\n").replace("\r", "\n")
-        loader.run(source)
+        loader.run(_normalise(source))
     except (Exception, RecursionError) as error:  # never a traceback for the author
         loader.report(INTERNAL_ERROR.at(shown_path, 0, 0, what="referensfilen", error=_short(error)))
     finally:
         if gc_was_enabled:
             gc.enable()
-    return loader.references, loader.diagnostics
+    # File order: entries are checked after the whole file is read (pass 3), their syntax problems before.
+    return loader.references, sorted(loader.diagnostics, key=lambda diagnostic: diagnostic.line)

@@ -17,7 +17,7 @@ __all__ = ["parse_names"]
 _CACHE_LIMIT = 200_000
 _AND = re.compile(r"\s+and\s+", re.IGNORECASE)
 _COMMA = re.compile(r"\s*,\s*")
-_SPACES = re.compile(r"[\s~]+")
+_SPACES = re.compile(r"(?:\s|(?<!\\)~)+")  # "~" is a tie between names, "\~" an accent
 
 
 def _mask_braces(text: str) -> str:

@@ -41,7 +41,14 @@ MAX_VALUE_LENGTH = 1_000_000  # guards against @string concatenation bombs
 
 
 class BadValue(Exception):
-    """A field value that cannot be evaluated; the message is a Swedish reason."""
+    """A field value that cannot be evaluated; the message is a Swedish reason.
+
+    ``undefined`` is the macro name when the only problem is an undefined @string name.
+    """
+
+    def __init__(self, reason: str, undefined: str = "") -> None:
+        super().__init__(reason)
+        self.undefined = undefined
 
 
 def evaluate(raw: str, strings: dict[str, str]) -> str:
@@ -81,7 +88,7 @@ def evaluate(raw: str, strings: dict[str, str]) -> str:
             elif folded in MONTH_MACROS:
                 part = MONTH_MACROS[folded]
             else:
-                raise BadValue(f"'{name}' är inte definierat med @string (står texten utan klamrar?)")
+                raise BadValue(f"'{name}' är inte definierat med @string (står texten utan klamrar?)", name)
         total += len(part)
         if total > MAX_VALUE_LENGTH:
             raise BadValue("värdet blir orimligt långt")

@@ -11,7 +11,8 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from kop.check import safety
+from kop.check import limits, safety
+from kop.check.control import control_diagnostics
 from kop.check.fields import rule_diagnostics, schema_diagnostics
 from kop.check.placeholders import placeholder_diagnostics
 from kop.cite.checks import check_keys, malformed_citations
@@ -35,7 +36,9 @@ def local_checks(path: Path, display: str) -> tuple[Overview, list[Diagnostic]]:
     if ov.meta:
         diags.extend(schema_diagnostics(ov, display))
         diags.extend(placeholder_diagnostics(ov, display))
+        diags.extend(control_diagnostics(ov, display))  # control characters after YAML escapes (KOP141)
     diags.extend(safety.check_overview(ov, display))  # active content (KOP4xx)
+    diags.extend(limits.check_overview(ov, display))  # bounded work: citations, brackets (KOP420–422)
     return ov, diags
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from kop.bib import load as bibliography
+from kop.check import limits
 from kop.check.fields import cross_diagnostics
 from kop.check.hooks import CheckContext, CheckHook
 from kop.check.one_file import key_checks, load_overview, local_checks
@@ -42,6 +43,7 @@ def check(project: Project, hooks: Sequence[CheckHook] = (),
         result.references, bib_diags = cached_bibliography(
             cache, project.bib_path, bib_display, lambda p: bibliography.load_bibliography(p, display=bib_display))
         result.diagnostics.extend(bib_diags)
+        result.diagnostics.extend(limits.check_bibliography(result.references, bib_display))  # KOP423–424
     keys = set(result.references)
     now = today()
     cited: set[str] = set()
@@ -61,7 +63,20 @@ def check(project: Project, hooks: Sequence[CheckHook] = (),
         result.feature_data[hook.name] = outcome.data
         result.diagnostics.extend(outcome.diagnostics)
     cache.prune()
+    cited |= _parents(cited, result)
     for key, ref in sorted(result.references.items()):
         if key not in cited:
             result.diagnostics.append(UNUSED_REFERENCE.at(bib_display, ref.line, 1, key=key))
     return result
+
+
+def _parents(cited: set[str], result: CheckResult) -> set[str]:
+    """Entries that cited entries inherit from through ``crossref`` (a parent lent its fields: not unused)."""
+    out: set[str] = set()
+    todo = [key for key in cited if key in result.references]
+    while todo:
+        parent = result.references[todo.pop()].fields.get("crossref", "").strip()
+        if parent in result.references and parent not in out and parent not in cited:
+            out.add(parent)
+            todo.append(parent)
+    return out

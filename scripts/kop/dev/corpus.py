@@ -28,6 +28,8 @@ SCALES: dict[str, tuple[int, int, tuple[int, int], tuple[int, int]]] = {
     "small": (10, 100, (1500, 3000), (20, 60)),
     "medium": (200, 3000, (1500, 3000), (20, 60)),
     "large": (1000, 10000, (1500, 3000), (20, 60)),
+    # A site of medium breadth for the search browser tests (every topic several times, short texts).
+    "search": (60, 200, (150, 300), (3, 8)),
 }
 
 #: Every citation form of Pandoc's syntax; the generator cycles through them so each occurs.

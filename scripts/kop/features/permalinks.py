@@ -3,9 +3,15 @@
 Every published overview gets a short permanent address built from its ``id`` that
 redirects to its current page ``oversikter/<slug>/``; each former slug listed in
 ``aliases`` gets a redirect from ``oversikter/<old-slug>/``. Redirect pages are plain
-static HTML (meta refresh + canonical + a visible Swedish link, no JavaScript), so they
-work on any static host. A withdrawn overview keeps its address and renders as a
+static HTML (meta refresh + canonical + a visible Swedish link), so they work on any
+static host. One line of script in front of the meta refresh carries the address's
+``#fragment`` over (``/k/<id>/#metod`` lands on the Metod section); without JavaScript
+the meta refresh still redirects, but a refresh cannot carry a fragment, so the reader
+lands at the top of the page. A withdrawn overview keeps its address and renders as a
 tombstone that says why and where to go instead.
+
+Every overview page also shows its absolute permanent address with a "Kopiera länk"
+button (``links.js``; without JavaScript the address is plain, selectable text).
 
 :class:`PermalinksFeature` tells :mod:`kop.site.routes` which addresses these are, so the
 registry check (:mod:`kop.features.registry`) can compare the committed list of published
@@ -14,6 +20,7 @@ addresses with them without building the site.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Mapping
 from datetime import date
 
@@ -26,6 +33,7 @@ from kop.core.results import CheckResult
 from kop.core.urls import absolute, is_withdrawn, on_site, overview_url, permalink
 from kop.features.base import BaseFeature, BuildContext, Files
 from kop.render.fragments import block
+from kop.render.overview import PageParts
 
 ALIAS_IS_SLUG = message("KOP610")
 ALIAS_TAKEN = message("KOP611")
@@ -37,7 +45,11 @@ REPLACEMENT_NOT_PUBLISHED = message("KOP615")
 
 
 def redirect_html(target: str, canonical: str, title: str, text: str) -> str:
-    """A JS-free redirect page: meta refresh, canonical URL and a visible link (for people and crawlers)."""
+    """A redirect page: meta refresh, canonical URL and a visible link (for people and crawlers).
+
+    The script before the refresh adds ``location.hash`` to the target; the refresh alone drops it.
+    """
+    script_target = json.dumps(target).replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return (
         "<!doctype html>\n"
         '<html lang="sv">\n<head>\n<meta charset="utf-8">\n'
@@ -46,6 +58,7 @@ def redirect_html(target: str, canonical: str, title: str, text: str) -> str:
         f"<title>{esc(title)} – vidarebefordran</title>\n"
         '<meta name="robots" content="noindex">\n'
         f'<link rel="canonical" href="{esc(canonical)}">\n'
+        f"<script>location.replace({script_target} + location.hash);</script>\n"
         f'<meta http-equiv="refresh" content="0; url={esc(target)}">\n'
         "</head>\n<body>\n"
         f'<p>{esc(text)} <a href="{esc(target)}">{esc(title)}</a>.</p>\n'
@@ -101,9 +114,19 @@ def tombstone_page(ov: Overview, by_id: Mapping[str, Overview]) -> str:
 
 
 def _yaml_str(value: str) -> str:
-    import json
-
     return json.dumps(value, ensure_ascii=False)
+
+
+def copy_link_html(address: str, what: str = "översikten") -> str:
+    """The absolute permanent address as visible text and a "Kopiera länk" button (shown by links.js)."""
+    return (
+        '<div class="kop-share">'
+        f'<p><span class="kop-share__label">Permanent länk till {esc(what)}:</span> '
+        f'<a class="kop-share__url" href="{esc(address)}" data-kop-permalink>{esc(address)}</a></p>'
+        '<p><button type="button" class="md-button kop-copy-link" hidden>Kopiera länk</button> '
+        '<span class="kop-copy-link-status" role="status" aria-live="polite"></span></p>'
+        "</div>"
+    )
 
 
 def overview_rules(overviews: list[Overview], displays: Mapping[str, str], today: date) -> list[Diagnostic]:
@@ -163,6 +186,9 @@ class PermalinksFeature(BaseFeature):
             out |= {overview_url(ov), permalink(str(ov.meta["id"]))}
             out |= {f"oversikter/{a}/" for a in ov.meta.get("aliases") or [] if isinstance(a, str)}
         return out
+
+    def page_parts(self, ov: Overview, ctx: BuildContext) -> PageParts:
+        return PageParts(header=[copy_link_html(absolute(ctx.site_url, permalink(str(ov.meta["id"]))))])
 
     def files(self, ctx: BuildContext) -> Files:
         on = on_site(ctx.result.overviews)

@@ -41,7 +41,11 @@ STATUS_LABELS = {
     "publicerad": "Publicerad",
     "under-uppdatering": "Under uppdatering",
     "inaktuell": "Inaktuell",
+    "tillbakadragen": "Tillbakadragen",
 }
+#: The scope filter (the same key as kop.site.search_index.SCOPE_FILTER): overviews by default.
+SCOPE_FILTER = "typ"
+OVERVIEW_SCOPE = "oversikt"
 
 @dataclass(frozen=True)
 class Facet:
@@ -68,28 +72,35 @@ def _words(values: Iterable[Any]) -> str:
     return " · ".join(_e(v) for v in values if str(v).strip())
 
 
+def _attr_value(kind: str, key: str, value: Any) -> str:
+    """An empty element that gives Pagefind a filter or meta value from an attribute.
+
+    The value is not element text, so it is neither searchable nor shown in excerpts
+    ("publicerad" in hidden text used to match every overview).
+    """
+    return f'<span data-pagefind-{kind}="{key}[data-kop-value]" data-kop-value="{_e(value)}"></span>'
+
+
 def index_markup(meta: dict[str, Any]) -> str:
     """Hidden markup that tells Pagefind an overview's facets, result fields and extra words.
 
     Keywords and synonyms get a higher weight so that a reader who searches "vård" finds an
-    overview about "barnavård" when its authors listed "vård" as a synonym (Pagefind does
-    not split Swedish compounds).
+    overview about "barnavård" when its authors listed "vård" as a synonym. Compounds of the
+    text are split at index time as well (kop.site.search_words).
     """
     filters = "".join(
-        f'<span data-pagefind-filter="{key}">{_e(value)}</span>'
-        for key, values in facet_values(meta).items()
-        for value in values
+        _attr_value("filter", key, value) for key, values in facet_values(meta).items() for value in values
     )
+    scope = _attr_value("filter", SCOPE_FILTER, OVERVIEW_SCOPE)
     areas = ", ".join(str(a) for a in meta.get("area") or [])
+    status = "tillbakadragen" if isinstance(meta.get("withdrawn"), dict) else str(meta.get("status") or "")
+    result_meta = (_attr_value("meta", "area", areas) + _attr_value("meta", "status", STATUS_LABELS.get(status, status))
+                   + _attr_value("meta", "published", "1" if status == "publicerad" else "0"))
+    if meta.get("example") is True:
+        result_meta += _attr_value("meta", "example", "Exempel")
     terms = list(meta.get("keywords") or []) + list(meta.get("synonyms") or [])
     weighted = f'<p data-pagefind-weight="{KEYWORD_WEIGHT}">{_words(terms)}</p>' if terms else ""
-    return (
-        '<div class="kop-search-data" hidden>'
-        f"{filters}"
-        f'<span data-pagefind-meta="area">{_e(areas)}</span>'
-        f"{weighted}"
-        "</div>"
-    )
+    return f'<div class="kop-search-data" hidden>{filters}{scope}{result_meta}{weighted}</div>'
 
 
 def _label(key: str, value: str) -> str:
@@ -139,14 +150,23 @@ def search_page(published: list[Overview]) -> str:
         '<p class="kop-search-query"><label for="kop-q">Sökord</label> '
         '<input id="kop-q" type="search" name="q" autocomplete="off" spellcheck="false"> '
         '<button type="submit" class="md-button md-button--primary">Sök</button></p>'
+        # A disclosure: on a phone the results come first and the filters open on demand.
+        '<details id="kop-filters" class="kop-filters"><summary>Filtrera träffarna '
+        '<span id="kop-filters-chosen" class="kop-filters-chosen"></span></summary>'
         '<div class="kop-facets">' + "".join(fieldsets) + "</div>"
-        '<p><a class="kop-search-reset" href="./">Rensa sökning och filter</a></p>'
+        '<p><button type="submit" class="md-button">Visa träffar</button> '
+        '<a class="kop-search-reset" href="./">Rensa sökning och filter</a></p>'
+        "</details>"
         "</form>\n"
+        '<p id="kop-search-status" class="kop-search-status" role="status" aria-live="polite"></p>\n'
+        '<div id="kop-search-note" class="kop-search-note"></div>\n'
+        '<ol id="kop-search-results" class="kop-results"></ol>\n'
+        '<section id="kop-help-results" class="kop-help-results" hidden aria-labelledby="kop-help-heading">'
+        '<h2 id="kop-help-heading">Hjälpsidor för dig som bidrar</h2>'
+        '<p class="kop-help-status"></p><ol class="kop-results kop-results--compact"></ol></section>\n'
         '<p class="kop-search-hint">Sökningen gäller översikternas egen text. Letar du efter en författare som '
         'översikterna hänvisar till, se <a href="../referenser/">referenslistan</a>: där står vid varje verk '
         "vilka översikter som citerar det.</p>\n"
-        '<p id="kop-search-status" class="kop-search-status" role="status" aria-live="polite"></p>\n'
-        '<ol id="kop-search-results" class="kop-results"></ol>\n'
         # Not <noscript> (the sanitiser does not allow it): kop.js hides this note when it runs.
         '<p class="kop-search-nojs">Sökningen behöver JavaScript. Utan JavaScript kan du bläddra i '
         '<a href="../oversikter/">katalogen över alla översikter</a>.</p>\n'

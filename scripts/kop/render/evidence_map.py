@@ -1,9 +1,11 @@
 """The evidence map: every finding of every published overview, by area and evidence strength.
 
 A reader who asks "what do we know well about X?" sees one small table of counts
-(areas × strengths; each count links to the findings behind it) and then, per area,
-the findings grouped by strength with a link to the overview that states them. Lists
-rather than a wide matrix of text keep the page readable at 360 px. Pure: data in,
+(areas × strengths); each count links to a filtered search (``sok/?area=…&strength=…``)
+for the overviews behind it, so the page does not grow with the site. Below the table,
+per area, a few example findings for each strength (at most :data:`EXAMPLES`), each with
+a link to the overview that states it. Lists rather than a wide matrix of text keep the
+page readable at 360 px. Pure: data in,
 Markdown/HTML out; every front-matter value is escaped.
 """
 
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from kop.core.html import esc
 from kop.core.model import Overview
@@ -21,6 +24,7 @@ from kop.schema.load import evidence_label, vocabularies
 
 PAGE_PATH = "evidenskarta.md"
 TITLE = "Evidenskarta"
+EXAMPLES = 3  # example findings shown per area and strength; the rest are one search away
 
 
 @dataclass(frozen=True)
@@ -51,6 +55,12 @@ def collect(published: list[Overview]) -> dict[str, dict[str, list[MapFinding]]]
     return grid
 
 
+def search_href(area: str, strength: str = "") -> str:
+    """The search page filtered to one area (and strength), relative to the evidence map."""
+    query = f"area={quote(area)}" + (f"&strength={quote(strength)}" if strength else "")
+    return f"../sok/?{query}"
+
+
 def _cell_id(area: str, strength: str = "") -> str:
     return f"omrade-{area_slug(area)}" + (f"-{area_slug(strength)}" if strength else "")
 
@@ -64,7 +74,8 @@ def evidence_map_page(published: list[Overview]) -> str:
     out = [
         "---", f"title: {TITLE}", "---", "", f"# {TITLE}", "",
         "Evidenskartan visar alla slutsatser i de publicerade översikterna, ordnade efter område och efter hur "
-        "starkt stöd de har. Siffrorna i tabellen är antal slutsatser; välj en siffra för att se slutsatserna. "
+        "starkt stöd de har. Siffrorna i tabellen är antal slutsatser. Välj en siffra för att söka fram "
+        "översikterna med sådana slutsatser inom området; under tabellen finns några exempel från varje område. "
         "En översikt kan höra till flera områden, och då räknas dess slutsatser i vart och ett av dem.",
         "",
     ]
@@ -77,7 +88,10 @@ def evidence_map_page(published: list[Overview]) -> str:
         cells = []
         for strength in scale:
             count = len(grid[area].get(strength, []))
-            cells.append(f'<td><a href="#{_cell_id(area, strength)}">{count}</a></td>' if count else "<td>0</td>")
+            noun = "slutsats" if count == 1 else "slutsatser"
+            label = f"{count} {noun} med {evidence_label(strength).lower()} inom {area}: sök fram översikterna"
+            cells.append(f'<td><a href="{esc(search_href(area, strength))}" aria-label="{esc(label)}">{count}</a></td>'
+                         if count else "<td>0</td>")
         rows.append(f'<tr><th scope="row"><a href="#{_cell_id(area)}">{esc(area.capitalize())}</a></th>'
                     + "".join(cells) + "</tr>")
     out.append(block(
@@ -91,12 +105,17 @@ def evidence_map_page(published: list[Overview]) -> str:
             findings = grid[area].get(strength, [])
             if not findings:
                 continue
+            shown = findings[:EXAMPLES]
             items = "".join(
                 f"<li>{esc(f.statement)} "
                 f'<span class="kop-evidence-source">(<a href="../oversikter/{f.overview.slug}/#resultat-i-korthet">'
                 f"{esc(f.overview.meta.get('title', f.overview.slug))}</a>)</span></li>"
-                for f in findings
+                for f in shown
             )
+            if len(findings) > len(shown):
+                items += (f'<li class="kop-evidence-more"><a href="{esc(search_href(area, strength))}">'
+                          f"Sök fram alla översikter med {esc(evidence_label(strength).lower())} inom "
+                          f"{esc(area)}</a> ({len(findings)} slutsatser)</li>")
             section.append(
                 f'<h3 id="{_cell_id(area, strength)}">{evidence_badge(strength)} ({len(findings)})</h3><ul>{items}</ul>'
             )

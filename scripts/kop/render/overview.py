@@ -17,6 +17,7 @@ from typing import Any
 
 from kop.cite.apa import Formatted, anchor, cluster_signature
 from kop.cite.keys import cited_keys
+from kop.cite.markup import page_edits
 from kop.core.html import esc
 from kop.core.model import Citation, CitationItem, Overview
 from kop.core.urls import area_slug
@@ -83,16 +84,29 @@ def describe_links(rendered: str) -> str:
 
 
 def replace_citations(body: str, citations: list[Citation], formatted: Formatted) -> str:
-    """Swap each citation's source span for its formatted HTML (back to front keeps offsets valid)."""
-    out = body
-    for cit in sorted(citations, key=lambda c: c.start, reverse=True):
+    """Swap each citation's source span for its formatted HTML, and apply :func:`page_edits`.
+
+    The page is assembled from pieces in one pass, so the work is linear in the body however
+    many citations and edits it has.
+    """
+    edits: list[tuple[int, int, str]] = []
+    for cit in citations:
         rendered = formatted.clusters.get(cluster_signature(cit))
-        if rendered is None:
-            continue
-        keys = " ".join(esc(i.key) for i in cit.items)
-        out = (out[: cit.start] + raw(f'<span class="kop-cite" data-cites="{keys}">{describe_links(rendered)}</span>')
-               + out[cit.end :])
-    return out
+        if rendered is not None:
+            keys = " ".join(esc(i.key) for i in cit.items)
+            span = f'<span class="kop-cite" data-cites="{keys}">{describe_links(rendered)}</span>'
+            edits.append((cit.start, cit.end, raw(span)))
+    edits.extend(page_edits(body))
+    edits.sort(key=lambda edit: (edit[0], edit[1]))
+    pieces: list[str] = []
+    done = 0
+    for start, end, text in edits:
+        if start < done:
+            continue  # overlaps an edit already made (hand-built citations may overlap)
+        pieces += (body[done:start], text)
+        done = end
+    pieces.append(body[done:])
+    return "".join(pieces)
 
 
 def _page_front_matter(ov: Overview, kop: Mapping[str, Any] | None = None) -> str:
@@ -277,6 +291,7 @@ def render_overview(ov: Overview, formatted: Formatted, *, today: date,
     """
     settings = settings or {}
     parts = parts or PageParts()
+    formatted = formatted.for_page(str(ov.meta.get("id")))  # the page is a document: its own year suffixes
     body = replace_citations(ov.body, ov.citations, formatted).strip("\n")
     keys = page_keys(ov, formatted.order)
     prisma = prisma_figure(ov.meta.get("prisma") if isinstance(ov.meta.get("prisma"), Mapping) else None)

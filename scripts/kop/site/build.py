@@ -9,6 +9,7 @@ step succeeded: a failed or interrupted build leaves the previous ``site/`` inta
 from __future__ import annotations
 
 import multiprocessing
+import os
 import shutil
 import tempfile
 import time
@@ -16,6 +17,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 
 from kop.cite.apa import Formatted, FormattingError, format_all
+from kop.core import safefs
 from kop.core.catalogue import message
 from kop.core.cores import can_fork
 from kop.core.model import Citation, Diagnostic
@@ -34,18 +36,25 @@ CITEPROC_FAILED = message("KOP902")
 
 PREPARE_FAILED = message("KOP904")
 NO_SITE_CONFIG = message("KOP903")
+WRITE_FAILED = message("KOP961")
 
 
 
 def all_citations(result: CheckResult) -> list[Citation]:
     """Body citations and one synthetic cluster per finding, for the single formatting run."""
-    cits: list[Citation] = []
+    return [cit for cits in page_citations(result).values() for cit in cits]
+
+
+def page_citations(result: CheckResult) -> dict[str, list[Citation]]:
+    """Each published overview's citations (body and findings), by overview id: each is a document."""
+    pages: dict[str, list[Citation]] = {}
     for ov in result.published():
+        cits = pages.setdefault(str(ov.meta.get("id")), [])
         cits.extend(ov.citations)
         for finding in ov.meta.get("findings") or []:
             if isinstance(finding, dict) and isinstance(finding.get("references"), list):
                 cits.append(finding_citation(finding["references"]))
-    return cits
+    return pages
 
 
 def prepare(project: Project, timings: Timings | None = None) -> tuple[CheckResult, Formatted | None]:
@@ -58,9 +67,11 @@ def prepare(project: Project, timings: Timings | None = None) -> tuple[CheckResu
         return result, None
     t = time.perf_counter()
     try:
-        formatted = format_all(result.references, all_citations(result), project.cache_dir)
+        pages = page_citations(result)
+        formatted = format_all(result.references, [c for cits in pages.values() for c in cits], project.cache_dir,
+                               pages=pages)
     except FormattingError as exc:
-        result.diagnostics.append(CITEPROC_FAILED.at(project.display(project.bib_path), 1, 0, problem=str(exc)))
+        result.diagnostics.append(exc.at(project.display(project.bib_path), 1, 0))
         return result, None
     timings.add("formatera referenser", t)
     t = time.perf_counter()
@@ -107,6 +118,8 @@ def _prepare_child(project: Project, sender: Connection) -> None:
     try:
         full, formatted = prepare(project, timings)
         message = (full.diagnostics, formatted is not None, timings.steps)
+    except OSError as exc:  # a full disk, a read-only build/ …: a plain message naming the path
+        message = ([os_error(project, exc, project.gen_docs_dir)], False, {})
     except Exception as exc:  # reported as a diagnostic by the parent, never as a traceback
         problem = f"{type(exc).__name__}: {exc}"
         message = ([PREPARE_FAILED.at(project.display(project.mkdocs_yml), 1, 0, problem=problem)], False, {})
@@ -125,6 +138,23 @@ def build(project: Project, strict: bool = True, timings: Timings | None = None)
         result.diagnostics.append(lock.LOCKED.at(project.display(project.build_dir / ".lock"), 1, 0,
                                                  seconds=round(exc.waited)))
         return result
+    except OSError as exc:  # ENOSPC, EACCES, EROFS, EMFILE …: never a traceback; site/ is untouched
+        return CheckResult(project, diagnostics=[os_error(project, exc, project.site_dir)])
+
+
+def os_error(project: Project, exc: OSError, default: Path) -> Diagnostic:
+    """KOP961 for an OS error during the build, naming the path as the author knows it.
+
+    A path inside the temporary ``.site-new-*/site`` is shown as the ``site/`` path it was
+    going to have; a path outside the project is shown by its name only.
+    """
+    reason, advice = safefs.os_problem(exc)
+    target = Path(os.fsdecode(exc.filename)) if exc.filename else default
+    shown = safefs.shown(target, project.root)
+    parts = shown.split("/")
+    if parts[0].startswith((".site-new-", ".site-old-")):
+        shown = "/".join(parts[1:]) or "site"
+    return WRITE_FAILED.at(shown, 1, 0, file=shown, reason=reason, advice=advice)
 
 
 def _build(project: Project, strict: bool, timings: Timings | None) -> CheckResult:

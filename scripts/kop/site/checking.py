@@ -8,9 +8,12 @@ from kop.core.results import CheckResult
 from kop.features.enabled import instantiate
 from kop.site.routes import site_addresses
 from kop.sources.cache import ContentCache
+from kop.sources.documents import tree_problems
 
 
 def check(project: Project, cache: ContentCache | None = None) -> CheckResult:
     """Validate everything a build would publish, without building: overviews, references, features."""
     features = instantiate()
-    return pipeline.check(project, features, lambda result: site_addresses(result, features), cache)
+    result = pipeline.check(project, features, lambda result: site_addresses(result, features), cache)
+    result.diagnostics.extend(tree_problems(project.docs_dir, project))  # links out of the repo, FIFOs (KOP15x)
+    return result

@@ -11,6 +11,7 @@ from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from kop.cite.apa import Formatted
+from kop.core import safefs
 from kop.core.fsutil import write_atomic
 from kop.core.project import today
 from kop.core.results import CheckResult
@@ -20,11 +21,11 @@ from kop.features.citable import publisher
 from kop.features.enabled import instantiate
 from kop.render.evidence_map import PAGE_PATH as EVIDENCE_MAP_PATH
 from kop.render.evidence_map import evidence_map_page
-from kop.render.fragments import block
 from kop.render.guide import field_reference_markdown, message_catalogue_markdown
-from kop.render.listings import area_pages, catalogue_page, latest_section, references_page
+from kop.render.listings import area_pages, catalogue_pages, references_pages, start_page
 from kop.render.overview import PageParts, render_overview
 from kop.schema.load import PUBLISHED_SCHEMA_NAME, resolved_schema_text
+from kop.sources.documents import read_tree
 
 
 def generate(result: CheckResult, formatted: Formatted) -> Iterator[tuple[str, str | bytes]]:
@@ -36,21 +37,18 @@ def generate(result: CheckResult, formatted: Formatted) -> Iterator[tuple[str, s
     overviews (1,000 pages are ~140 MB of text).
     """
     project = result.project
-    docs: dict[str, str | bytes] = {}
-    if project.docs_dir.is_dir():
-        for src in sorted(project.docs_dir.rglob("*")):
-            if src.is_file():
-                docs[src.relative_to(project.docs_dir).as_posix()] = src.read_bytes()
+    # only regular files inside the repository; what is refused was reported by the check (KOP150–152)
+    docs: dict[str, str | bytes] = dict(read_tree(project.docs_dir, project)[0])
     published = result.published()
     features = instantiate()
     ctx = build_context(result, formatted, docs)
     for feature in features:
         feature.prepare(ctx)
     files: dict[str, str | bytes] = dict(docs)
-    files["oversikter/index.md"] = catalogue_page(published)
+    files.update(catalogue_pages(published))
     files[EVIDENCE_MAP_PATH] = evidence_map_page(published)
     files.update(area_pages(published))
-    files["referenser.md"] = references_page(published, formatted)
+    files.update(references_pages(published, formatted))
     files["bidra/faltreferens.md"] = field_reference_markdown()
     files["bidra/felmeddelanden.md"] = message_catalogue_markdown()
     files[f"schema/{PUBLISHED_SCHEMA_NAME}"] = resolved_schema_text()
@@ -58,7 +56,7 @@ def generate(result: CheckResult, formatted: Formatted) -> Iterator[tuple[str, s
         files.update(feature.files(ctx))
     index = files.get("index.md", "# KÖP\n")
     index_text = index.decode("utf-8") if isinstance(index, bytes) else index
-    files["index.md"] = index_text.rstrip("\n") + block(latest_section(published))
+    files["index.md"] = start_page(index_text, published)
     yield from files.items()
     for ov in published:
         path = f"oversikter/{ov.slug}.md"
@@ -96,7 +94,8 @@ THEME_DIR = Path(__file__).resolve().parent / "theme"
 
 def theme_files() -> dict[str, str | bytes]:
     """The theme overrides, copied to ``build/theme`` so any content tree's mkdocs.yml can use them."""
-    return {p.relative_to(THEME_DIR).as_posix(): p.read_bytes() for p in sorted(THEME_DIR.rglob("*")) if p.is_file()}
+    good, _ = safefs.walk_files(THEME_DIR, THEME_DIR)  # links and special files in the theme are never copied
+    return {p.relative_to(THEME_DIR).as_posix(): safefs.read_regular(p, THEME_DIR) for p in good}
 
 
 def write_tree(out_dir: Path, files: Mapping[str, str | bytes] | Iterable[tuple[str, str | bytes]]) -> int:

@@ -18,7 +18,17 @@ def publish(new_site: Path, site_dir: Path) -> None:
     old = None
     if site_dir.exists():
         old = Path(tempfile.mkdtemp(prefix=".site-old-", dir=site_dir.parent))
-        os.replace(site_dir, old / "site")
-    os.replace(new_site, site_dir)
+        try:
+            os.replace(site_dir, old / "site")
+        except OSError:
+            shutil.rmtree(old, ignore_errors=True)
+            raise
+    try:
+        os.replace(new_site, site_dir)
+    except OSError:  # put the previous site back before the error is reported (KOP961)
+        if old is not None:
+            os.replace(old / "site", site_dir)
+            shutil.rmtree(old, ignore_errors=True)
+        raise
     if old is not None:
         shutil.rmtree(old, ignore_errors=True)

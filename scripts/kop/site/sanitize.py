@@ -33,6 +33,7 @@ from pathlib import Path
 
 import nh3
 
+from kop.core import urlpolicy
 from kop.core.cores import fork_starmap, worker_count
 from kop.sources.cache import ContentCache
 
@@ -93,14 +94,15 @@ FORM_VALUES: dict[str, dict[str, set[str]]] = {
     "button": {"type": {"submit", "button", "reset"}},
 }
 GENERIC_PREFIXES = frozenset({"aria-", "data-"})
-URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+URL_SCHEMES = urlpolicy.LINK_SCHEMES
 # Inline styles survive only with these properties (Python-Markdown's table alignment);
 # anything that could fetch (url(), image-set(), @import) has no allowed property.
 STYLE_PROPERTIES = frozenset({"text-align", "vertical-align"})
 
 _CONTENT_START = re.compile(r"<article\b[^>]*\bmd-content__inner\b[^>]*>")
 _CONTENT_END = "</article>"
-_EXTERNAL = re.compile(r"^\s*(?:[a-z][a-z0-9+.\-]*:|//|\\\\)", re.IGNORECASE)
+_MEDIA_ELEMENTS = frozenset({"img", "source", "video", "audio", "track", "picture", "image", "input"})
+_MEDIA_ATTRIBUTES = frozenset({"src", "srcset", "poster"})
 
 
 @dataclass
@@ -119,13 +121,19 @@ def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
     ``data-md-*`` would let content pose as Material's own components; an ``<img>`` or
     ``<source>`` from another server would make every reader's browser contact a third
     party (the site promises never to), so only site-relative images are kept; a form may
-    only send to a page of this site.
+    only send to a page of this site. Both follow the one URL policy (:mod:`kop.core.urlpolicy`),
+    which reads ``\\/host`` and ``/\\host`` as a browser does: as another server. ``value`` is
+    already decoded from HTML by the parser, so entities are not decoded again.
     """
     if attribute.startswith("data-md-"):
         return None
-    if element in ("img", "source") and attribute in ("src", "srcset") and _EXTERNAL.search(value):
+    if attribute in _MEDIA_ATTRIBUTES and (element in _MEDIA_ELEMENTS or attribute != "src"):
+        if attribute == "srcset":
+            return value if urlpolicy.srcset_allowed(value, from_html=False) else None
+        return value if urlpolicy.media_allowed(value, from_html=False) else None
+    if element == "form" and attribute == "action" and not urlpolicy.media_allowed(value, from_html=False):
         return None
-    if element == "form" and attribute == "action" and _EXTERNAL.search(value):
+    if attribute in ("href", "cite") and not urlpolicy.link_allowed(value, from_html=False):
         return None
     return value
 

@@ -7,6 +7,7 @@ markup it reads (facets, weighted keywords) comes from :mod:`kop.features.search
 
 from __future__ import annotations
 
+import html
 import subprocess
 import time
 from pathlib import Path
@@ -14,7 +15,9 @@ from pathlib import Path
 from kop.core.catalogue import message
 from kop.core.project import Project
 from kop.core.results import CheckResult, Timings
+from kop.core.urls import area_slug
 from kop.site.pagefind_stable import stabilise
+from kop.site.search_words import compound_parts, compound_splits, page_text, vocabulary_json, words
 
 BUNDLE_DIR = "pagefind"
 # Which built pages are searchable: the overviews and a few key pages. Lists (catalogue,
@@ -31,6 +34,56 @@ EXCLUDE_SELECTORS = (".headerlink", ".kop-references", ".kop-prisma", ".md-sourc
                      ".kop-cite")
 
 PAGEFIND_FAILED = message("KOP940")
+#: The site's words and areas for the search page (query check, suggestions): see kop.site.search_words.
+VOCABULARY_PATH = "sok/ord.json"
+#: Pagefind filter that separates the two scopes: overviews carry "oversikt" (kop.features.search),
+#: every other indexed page (the help pages under Bidra, Om KÖP, Tillgänglighet) "hjalp".
+SCOPE_FILTER = "typ"
+HELP_SCOPE = "hjalp"
+
+
+def indexed_pages(site_dir: Path) -> list[Path]:
+    """The built pages Pagefind indexes (:data:`INDEX_GLOB`), sorted."""
+    found = set(site_dir.glob("oversikter/*/index.html")) | set(site_dir.glob("bidra/**/index.html"))
+    found |= {p for p in (site_dir / "om-kop" / "index.html", site_dir / "tillganglighet" / "index.html")
+              if p.is_file()}
+    return sorted(found)
+
+
+def prepare_pages(site_dir: Path) -> None:
+    """Before Pagefind: add compound parts and the scope to each indexed page; write the vocabulary.
+
+    The extra words go into a hidden element at the end of the article, where Pagefind reads
+    them like the keywords (they are never shown). Text is escaped: it comes from the pages.
+    """
+    root_class = ROOT_SELECTOR.split(".", 1)[1]
+    excluded = [sel.lstrip(".") for sel in EXCLUDE_SELECTORS]
+    pages: list[tuple[Path, str, list[str]]] = []
+    known: set[str] = set()
+    areas: dict[str, str] = {}
+    for path in indexed_pages(site_dir):
+        page_html = path.read_text(encoding="utf-8")
+        text, page_areas = page_text(page_html, root_class, excluded)
+        page_words = words(text)
+        known.update(page_words)
+        areas.update({a: f"omraden/{area_slug(a)}/" for a in page_areas})
+        pages.append((path, page_html, page_words))
+    splits = compound_splits(known)
+    for path, page_html, page_words in pages:
+        cut = page_html.rfind("</article>")
+        if cut < 0:
+            continue
+        parts = compound_parts(page_words, splits)
+        is_overview = path.parent.parent.name == "oversikter" and path.parent.parent.parent == site_dir
+        scope = ("" if is_overview else
+                 f'<span data-pagefind-filter="{SCOPE_FILTER}[data-kop-value]" data-kop-value="{HELP_SCOPE}"></span>')
+        extra = f'<p data-pagefind-weight="2">{html.escape(" ".join(parts))}</p>' if parts else ""
+        if scope or extra:
+            markup = f'<div class="kop-search-extra" hidden>{scope}{extra}</div>'
+            path.write_text(page_html[:cut] + markup + page_html[cut:], encoding="utf-8")
+    target = site_dir / VOCABULARY_PATH
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text(vocabulary_json(known, areas), encoding="utf-8")
 
 
 def pagefind_executable() -> Path:
@@ -55,10 +108,13 @@ def pagefind_command(site_dir: Path) -> list[str]:
 
 def run_pagefind(site_dir: Path, timeout: float = 300) -> list[str]:
     """Index ``site_dir`` in place; return problems (empty list = success)."""
+    if not site_dir.is_dir():
+        return [f"mappen {site_dir} finns inte"]
     try:
+        prepare_pages(site_dir)
         proc = subprocess.run(pagefind_command(site_dir), capture_output=True, text=True, timeout=timeout,
                               check=False)
-    except (OSError, subprocess.TimeoutExpired) as exc:
+    except (OSError, UnicodeDecodeError, subprocess.TimeoutExpired) as exc:
         return [str(exc)]
     if proc.returncode != 0:
         return [(proc.stderr or proc.stdout or f"avslutningskod {proc.returncode}").strip()]

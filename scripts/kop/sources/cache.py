@@ -37,6 +37,7 @@ from typing import Any, TypeVar
 
 from kop.core.fsutil import write_atomic
 from kop.core.model import Citation, CitationItem, Diagnostic, Overview, Reference
+from kop.sources.files import read_source
 
 T = TypeVar("T")
 FORMAT = 2  # bump when the layout of cached values changes
@@ -164,11 +165,12 @@ def _is_overview(value: Any) -> bool:
 def cached_bibliography(cache: ContentCache, path: Path, display: str,
                         load: Callable[[Path], tuple[dict[str, Reference], list[Diagnostic]]],
                         ) -> tuple[dict[str, Reference], list[Diagnostic]]:
-    """``load(path)`` through the cache, keyed by the file's bytes."""
-    try:
-        data = path.read_bytes()
-    except OSError:
-        return load(path)  # the loader reports the read error
+    """``load(path)`` through the cache, keyed by the file's bytes; an unsafe or unreadable file is reported."""
+    data, problem = read_source(path, display)
+    if problem is not None:  # a link out of the repository, a FIFO … is never opened by the loader
+        return {}, [problem]
+    if data is None:
+        return load(path)
     key = cache.key("bib", str(path), display, data)
     return cache.get_or_compute("bib", key, lambda: load(path), _is_bibliography)
 
@@ -177,9 +179,8 @@ def cached_overview(cache: ContentCache, path: Path, display: str,
                     load: Callable[[Path, str], tuple[Overview, list[Diagnostic]]],
                     ) -> tuple[Overview, list[Diagnostic]]:
     """``load(path, display)`` (file-local steps only) through the cache, keyed by the file's bytes."""
-    try:
-        data = path.read_bytes()
-    except OSError:
+    data, _ = read_source(path, display)
+    if data is None:  # refused or unreadable: the loader's safe reader reports it, without caching
         return load(path, display)
     key = cache.key("overview", str(path), display, data)
     ov, diags = cache.get_or_compute("overview", key, lambda: load(path, display), _is_overview)

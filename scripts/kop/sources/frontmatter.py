@@ -20,6 +20,7 @@ import yaml
 
 from kop.core.catalogue import message
 from kop.core.model import Diagnostic
+from kop.sources.files import read_source
 
 MAX_FILE_BYTES = 1_000_000
 MAX_FRONT_MATTER_BYTES = 64_000
@@ -48,16 +49,17 @@ class SourceFile:
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
 
-def read_text(path: Path, display: str, limit: int = MAX_FILE_BYTES) -> SourceFile:
+def read_text(path: Path, display: str, limit: int = MAX_FILE_BYTES, root: Path | None = None) -> SourceFile:
     """Read and decode a UTF-8 source file, reporting size and encoding problems.
 
+    Only a regular file inside the repository is read (:mod:`kop.core.safefs`): links that
+    leave it, FIFOs, sockets and devices are refused with a message, and nothing blocks.
+    ``root`` is the repository; by default it is implied by ``path`` and ``display``.
     A BOM is dropped and CRLF/CR become LF so that line numbers match what editors show.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        problem = f"filen kan inte läsas ({exc.strerror})"
-        return SourceFile(display, "", [YAML_SYNTAX.at(display, 1, 1, problem=problem)])
+    data, problem = read_source(path, display, root)
+    if data is None:
+        return SourceFile(display, "", [problem] if problem else [])
     return decode_text(data, display, limit)
 
 

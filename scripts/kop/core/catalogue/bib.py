@@ -59,8 +59,8 @@ MESSAGES = (
         "Skriv året med fyra siffror, t.ex. year = {{2011}}, eller datumet som date = {{2011-11-18}}.",
         explanation=(
             "Årtal skrivs med fyra siffror och datum som ÅÅÅÅ-MM-DD (ÅÅÅÅ-MM eller ÅÅÅÅ går också). "
-            "Text som 'u.å.' eller 'i tryck' kan inte sorteras eller formateras. Saknas årtal helt, "
-            "skriv det årtal som står i verket."
+            "Ett verk som ännu inte har kommit ut skrivs year = {i tryck} och visas som (i tryck); annan text, "
+            "till exempel 'u.å.', kan inte sorteras eller formateras."
         ),
     ),
     Message(

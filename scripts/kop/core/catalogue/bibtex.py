@@ -2,4 +2,64 @@
 
 from kop.core.messages import Message
 
-MESSAGES: tuple[Message, ...] = ()
+MESSAGES: tuple[Message, ...] = (
+    Message(
+        "KOP225",
+        "Posten '{key}' hänvisar med crossref till '{parent}', men någon sådan post finns inte.{suggestion}",
+        "Lägg till posten '{parent}' (oftast boken eller antologin som kapitlet ingår i), eller rätta nyckeln "
+        "i crossref = {{…}}.",
+        explanation=(
+            "Med crossref hämtar en post de fält den saknar från en annan post, till exempel hämtar ett kapitel "
+            "bokens titel, förlag och år. Här finns inte posten som crossref pekar på, så kapitlet blir "
+            "ofullständigt. Nycklar skiljer på stora och små bokstäver."
+        ),
+    ),
+    Message(
+        "KOP226",
+        "Posten '{key}' hänvisar med xdata till '{parent}', men någon sådan @xdata-post finns inte.{suggestion}",
+        "Lägg till @xdata{{{parent}, …}} med de gemensamma fälten, eller rätta nyckeln i xdata = {{…}}.",
+        explanation=(
+            "Med xdata hämtar en post gemensamma fält, till exempel förlag och ort, från en @xdata-post. "
+            "Här finns inte posten som xdata pekar på, så fälten saknas i referensen."
+        ),
+    ),
+    Message(
+        "KOP227",
+        "Posten '{key}' ärver fält i en cirkel: {chain}.",
+        "Ta bort crossref eller xdata i en av posterna, så att ingen post ärver från sig själv.",
+        explanation=(
+            "Poster som hänvisar till varandra med crossref eller xdata får inte bilda en cirkel, eftersom "
+            "det då inte går att veta vilka fält som gäller. Fälten ärvs inte förrän cirkeln är bruten."
+        ),
+    ),
+    Message(
+        "KOP228",
+        "Nyckeln '{key}' skiljer sig bara i stora och små bokstäver från '{other}' på rad {first_line}.",
+        "Ge posterna nycklar som skiljer sig tydligare, eller ta bort den ena om de är samma verk.",
+        severity="warning",
+        explanation=(
+            "En citering måste skriva nyckeln med exakt samma stora och små bokstäver som i references.bib. "
+            "Två nycklar som bara skiljer sig där är lätta att blanda ihop och är ofta samma verk två gånger."
+        ),
+    ),
+    Message(
+        "KOP229",
+        "Fältet '{field}' i posten '{key}' har värdet '{value}', som inte är ett giltigt datum.",
+        "Skriv datumet då du läste sidan som ÅÅÅÅ-MM-DD, t.ex. urldate = {{2024-03-01}}, eller ta bort fältet.",
+        severity="warning",
+        explanation=(
+            "urldate anger när en webbsida lästes. Ett datum som inte finns, till exempel 2024-02-30, "
+            "visas inte, så referensen saknar då uppgiften om när sidan hämtades."
+        ),
+    ),
+    Message(
+        "KOP230",
+        "Månaden '{value}' i posten '{key}' är inte definierad och hoppas över.",
+        "Skriv månaden som en siffra, t.ex. month = {{3}}, eller som en förkortning utan klamrar, t.ex. month = mar.",
+        severity="warning",
+        explanation=(
+            "Ett ord utan klamrar i fältet month tolkas som en förkortning (jan, feb, mar …) eller som namnet "
+            "på en @string-definition. Det här ordet är inget av dem, så referensen visas utan månad."
+        ),
+    ),
+)

@@ -123,4 +123,21 @@ MESSAGES = (
         "Sätt 'gathering' till en tid före 'start', eller ta bort fältet.",
         explanation="Fältet gathering anger när mingel eller samling börjar före själva seminariet.",
     ),
+    Message(
+        "KOP509",
+        "Webbplatsens adress är inte inställd: site_url i mkdocs.yml är {value}.",
+        "Skriv webbplatsens riktiga adress i mkdocs.yml, till exempel site_url: https://organisation.github.io/kop/ "
+        "(se Förvaltarens guide, avsnittet Första publiceringen). Byt också länkarna i "
+        ".github/ISSUE_TEMPLATE/config.yml.",
+        explanation="QR-koder, inbjudningar, kalenderfiler, Citera-referenser och länkar i formulären använder "
+        "webbplatsens adress. Med exempeladressen kop.example.org skulle de leda till en webbplats som inte "
+        "finns, så publiceringen stoppas tills adressen är rätt. Lokala byggen fungerar som vanligt.",
+    ),
+    Message(
+        "KOP510",
+        "Formuläret länkar fortfarande till exempeladressen {value}.",
+        "Byt adressen mot webbplatsens riktiga adress, samma som site_url i mkdocs.yml.",
+        explanation="Länkarna i GitHub-formulären (.github/ISSUE_TEMPLATE/) ska leda till den publicerade "
+        "webbplatsen. Publiceringen stoppas så länge de leder till exempeladressen kop.example.org.",
+    ),
 )

@@ -7,6 +7,7 @@ QR code; every overview page lists the seminars about it.
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 
 from kop.check.hooks import CheckContext, FeatureCheck
 from kop.core.model import Overview
@@ -33,6 +34,8 @@ from kop.schema.load import iter_fields
 
 NAME = "seminars"
 SEMINAR_GUIDE = "bidra/seminarier.md"
+SCRIPT = Path(__file__).with_name("seminarier.js")
+SCRIPT_ADDRESS = "assets/kop/seminarier.js"  # loaded by theme/main.html on every page (does nothing elsewhere)
 
 
 def seminars_of(result: CheckResult) -> list[Seminar]:
@@ -53,10 +56,16 @@ def seminar_field_reference() -> str:
              "([seminar.schema.json](../schema/seminar.schema.json)), som också används av kontrollen.", ""]
     for path, sub, required in iter_fields(schema()):
         kind = "datum (ÅÅÅÅ-MM-DD)" if sub.get("format") == "date" else {
-            "string": "text", "array": "lista", "object": "grupp av fält", "boolean": "true/false"}.get(
-            str(sub.get("type")), str(sub.get("type")))
+            "string": "text", "array": "lista", "object": "grupp av fält", "boolean": "true/false",
+            "integer": "heltal"}.get(str(sub.get("type")), str(sub.get("type")))
+        extra = ""
+        if sub.get("enum"):
+            extra += " Tillåtna värden: " + ", ".join(f"`{v}`" for v in sub["enum"]) + "."
+        if "default" in sub:
+            default = sub["default"]
+            extra += f" Standard: `{str(default).lower() if isinstance(default, bool) else default}`."
         lines.append(f"- `{path}` – **{sub.get('title', path)}** ({kind}, "
-                     f"{'obligatoriskt' if required else 'valfritt'}). {sub.get('description', '')}")
+                     f"{'obligatoriskt' if required else 'valfritt'}). {sub.get('description', '')}{extra}")
     return "\n".join(lines)
 
 
@@ -85,7 +94,8 @@ class SeminarsFeature(BaseFeature):
 
     def files(self, ctx: BuildContext) -> Files:
         out: Files = {"seminarier/index.md": index_page(self.usable, self.now)}
-        out["seminarier/kalender.ics"] = ics.feed_ics(self.usable, ctx.by_id, ctx.site_url, ctx.site_name)
+        out["seminarier/kalender.ics"] = ics.feed_ics(self.usable, ctx.by_id, ctx.site_url, ctx.site_name, self.now)
+        out[SCRIPT_ADDRESS] = SCRIPT.read_text(encoding="utf-8")
         for sem in self.usable:
             page_url = absolute(ctx.site_url, sem.url)
             head = simple_head(str(sem.meta.get("title")), str(sem.meta.get("description")), page_url,
@@ -95,7 +105,7 @@ class SeminarsFeature(BaseFeature):
             out[f"{sem.url}inbjudan.md"] = invitation.invitation_page(sem, inv)
             out[f"{sem.url}inbjudan.txt"] = invitation.to_text(inv)
             out[f"{sem.url}inbjudan.html"] = invitation.html_document(inv)
-            out[f"{sem.url}seminarium.ics"] = ics.seminar_ics(sem, ctx.by_id, ctx.site_url)
+            out[f"{sem.url}seminarium.ics"] = ics.seminar_ics(sem, ctx.by_id, ctx.site_url, self.now)
             out[f"{sem.url}qr.svg"] = qr.svg(page_url, f"QR-kod: {sem.meta.get('title')}")
             out[f"{sem.url}qr.png"] = qr.png(page_url)
         out[f"schema/{PUBLISHED_SCHEMA_NAME}"] = schema_text()

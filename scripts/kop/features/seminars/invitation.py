@@ -20,9 +20,11 @@ from kop.core.urls import absolute, permalink
 from kop.features.seminars.model import (
     EXAMPLE_NOTE,
     Seminar,
+    contact_text,
     join_sv,
     organisers,
     place_text,
+    speakers,
     swedish_date,
     time_range,
 )
@@ -85,6 +87,11 @@ def build(sem: Seminar, overviews: Mapping[str, Overview], site_url: str) -> Inv
             text += (". " if text else "") + str(registration["note"])
         inv.facts.append(("Anmälan", text, link))
     inv.facts.append(("Arrangörer", join_sv(organisers(sem)), None))
+    if speakers(sem):
+        inv.facts.append(("Medverkande", join_sv(speakers(sem)), None))
+    contact = meta.get("contact")
+    if contact_text(sem) and isinstance(contact, dict):
+        inv.facts.append(("Kontakt", contact_text(sem), f"mailto:{contact['email']}" if contact.get("email") else None))
     for oid in sem.overview_ids:
         ov = overviews.get(oid)
         if ov is not None:

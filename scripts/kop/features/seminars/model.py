@@ -14,9 +14,10 @@ from :func:`load_seminars`.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from zoneinfo import ZoneInfo
 import yaml
 from jsonschema import Draft202012Validator, FormatChecker
 
+from kop.check.control import control_diagnostics
 from kop.check.fields import schema_diagnostics
 from kop.check.safety import scan_markdown
 from kop.core.catalogue import message
@@ -32,6 +34,8 @@ from kop.core.html import esc
 from kop.core.messages import did_you_mean
 from kop.core.model import Diagnostic, Overview, SourceDocument
 from kop.core.slugs import is_slug, slugify
+from kop.core.urls import absolute, permalink
+from kop.features.permalinks import copy_link_html
 from kop.render.fragments import block
 from kop.sources.frontmatter import read_text, split_front_matter
 
@@ -40,6 +44,7 @@ SEMINARS_DIRNAME = "seminars"
 SCHEMA_FILE = Path(__file__).resolve().parents[2] / "schema" / "seminar.schema.json"
 PUBLISHED_SCHEMA_NAME = "seminar.schema.json"
 TIME_FIELDS = ("start", "end", "gathering")
+_LOOSE_TIME = re.compile(r"([01]?[0-9]|2[0-3])[:.]([0-5][0-9])")
 
 WEEKDAYS = ("måndag", "tisdag", "onsdag", "torsdag", "fredag", "lördag", "söndag")
 MONTHS = ("januari", "februari", "mars", "april", "maj", "juni", "juli", "augusti", "september", "oktober",
@@ -118,7 +123,19 @@ def load_seminar(path: Path, display: str) -> tuple[Seminar, list[Diagnostic]]:
     if src.diagnostics:
         return Seminar(path, path.stem, {}, "", 1), list(src.diagnostics)
     fm = split_front_matter(src)
-    return Seminar(path, path.stem, fm.meta, fm.body, fm.body_line, fm.positions), list(fm.diagnostics)
+    meta = normalise_times(fm.meta) if isinstance(fm.meta, dict) else fm.meta
+    return Seminar(path, path.stem, meta, fm.body, fm.body_line, fm.positions), list(fm.diagnostics)
+
+
+def normalise_times(meta: dict[str, Any]) -> dict[str, Any]:
+    """``"13.15"`` and ``"9:30"`` become ``"13:15"`` and ``"09:30"``; anything else is left for validation."""
+    out = dict(meta)
+    for name in TIME_FIELDS:
+        value = out.get(name)
+        match = _LOOSE_TIME.fullmatch(value.strip()) if isinstance(value, str) else None
+        if match:
+            out[name] = f"{int(match[1]):02d}:{match[2]}"
+    return out
 
 
 def validate_seminar(sem: Seminar, display: str, overviews: Mapping[str, Overview]) -> list[Diagnostic]:
@@ -138,8 +155,14 @@ def validate_seminar(sem: Seminar, display: str, overviews: Mapping[str, Overvie
             out.append(TIME_NOT_QUOTED.at(display, line, col, field=name,
                                           suggestion=f"{value // 60 % 24:02d}:{value % 60:02d}"))
             checked[name] = "00:00"
+        elif isinstance(value, float):  # start: 13.15 without quotes is a decimal number to YAML
+            line, col = sem.pos(name)
+            out.append(TIME_NOT_QUOTED.at(display, line, col, field=name,
+                                          suggestion=f"{value:05.2f}".replace(".", ":")))
+            checked[name] = "00:00"
     shadow = Seminar(sem.path, sem.slug, checked, sem.body, sem.body_line, sem.positions)
     out.extend(schema_diagnostics(shadow, display, _validator()))
+    out.extend(control_diagnostics(sem, display))  # control characters after YAML escapes (KOP141)
     if "place" not in meta and "online" not in meta:
         out.append(NO_PLACE.at(display, 1, 1))
     out.extend(scan_markdown(sem.body, sem.body_line, display))  # active content, as in overviews (KOP4xx)
@@ -238,6 +261,32 @@ def organisers(sem: Seminar) -> list[str]:
     return [str(o.get("name")) for o in sem.meta.get("organisers") or [] if isinstance(o, dict)]
 
 
+def speakers(sem: Seminar) -> list[str]:
+    """``Namn (roll)`` for each speaker, in the file's order."""
+    out = []
+    for person in sem.meta.get("speakers") or []:
+        if isinstance(person, dict) and person.get("name"):
+            out.append(f"{person['name']} ({person['role']})" if person.get("role") else str(person["name"]))
+    return out
+
+
+def contact_text(sem: Seminar) -> str:
+    """``Namn, e-post, telefon`` of the contact person ('' if none)."""
+    contact = sem.meta.get("contact")
+    if not isinstance(contact, dict) or not contact.get("name"):
+        return ""
+    return ", ".join(str(contact[k]) for k in ("name", "email", "phone") if contact.get(k))
+
+
+def registration_closes(sem: Seminar) -> datetime:
+    """When registration closes: midnight after the deadline day, or the start if there is no deadline."""
+    registration = sem.meta.get("registration")
+    deadline = _date(registration.get("deadline")) if isinstance(registration, dict) else None
+    if deadline is None:
+        return sem.starts
+    return min(datetime.combine(deadline + timedelta(days=1), time(0, 0), tzinfo=TZ), sem.starts)
+
+
 def sort_key(sem: Seminar) -> tuple[str, str, str]:
     return (str(sem.meta.get("date")), str(sem.meta.get("start")), sem.slug)
 
@@ -259,46 +308,81 @@ def _item(sem: Seminar, base: str) -> str:
     flag = ' <span class="kop-status kop-status--installt">Inställt</span>' if sem.cancelled else ""
     example = ' <span class="kop-status kop-status--exempel">Exempel</span>' if sem.meta.get("example") else ""
     series = f' <span class="kop-seminar-series">{esc(sem.meta["series"])}</span>' if sem.meta.get("series") else ""
-    return (f'<li><a href="{base}{sem.url}">{esc(sem.meta.get("title"))}</a>{flag}{example}<br>'
+    return (f'<li data-kop-start="{esc(sem.starts.isoformat())}" data-kop-end="{esc(sem.ends.isoformat())}">'
+            f'<a href="{base}{sem.url}">{esc(sem.meta.get("title"))}</a>{flag}{example}<br>'
             f'<time datetime="{esc(sem.starts.isoformat())}">{esc(swedish_date(sem.day))}, {esc(time_range(sem))}'
             f"</time>{', ' + esc(place_text(sem)) if place_text(sem) else ''}{series}</li>")
 
 
+def split_lists(upcoming: list[Seminar], past: list[Seminar], base: str, headings: tuple[str, str],
+                empty: tuple[str, str] | None = None) -> str:
+    """The upcoming and past lists as split at build time; ``seminarier.js`` re-splits them by the reader's clock.
+
+    ``headings`` are complete heading elements. With ``empty`` texts each part stays visible and says when it is
+    empty; without, an empty part is hidden. The script only moves items and toggles ``hidden``.
+    """
+    out = ['<div class="kop-seminar-split" data-kop-seminar-split>']
+    for part, items, heading, note in (("upcoming", upcoming, headings[0], empty[0] if empty else ""),
+                                       ("past", past, headings[1], empty[1] if empty else "")):
+        hide_part = "" if items or empty else " hidden"
+        keep = " data-kop-keep" if empty else ""
+        out.append(f'<div class="kop-seminar-part" data-kop-part="{part}"{keep}{hide_part}>{heading}')
+        out.append(f'<ul class="kop-seminar-list"{"" if items else " hidden"}>{"".join(_item(s, base) for s in items)}'
+                   "</ul>")
+        if note:
+            out.append(f'<p class="kop-seminar-empty"{" hidden" if items else ""}>{esc(note)}</p>')
+        out.append("</div>")
+    out.append("</div>")
+    return "\n".join(out)
+
+
 def index_page(seminars: list[Seminar], now: datetime) -> str:
-    """``seminarier/index.md``: upcoming and past seminars relative to the build time."""
+    """``seminarier/index.md``: upcoming and past seminars (build time; corrected in the reader's browser)."""
     upcoming, past = split_by_time(seminars, now)
     out = ["---", "title: Seminarier", "---", "", "# Seminarier", "",
            "Seminarier där kunskapsöversikterna presenteras och diskuteras. Prenumerera på alla seminarier i "
            "din kalender med [kalenderflödet](kalender.ics) (iCalendar)."]
-    section = ['<section class="kop-seminars">', '<h2 id="kommande">Kommande seminarier</h2>']
-    section.append(f'<ul class="kop-seminar-list">{"".join(_item(s, "../") for s in upcoming)}</ul>' if upcoming
-                   else "<p>Inga seminarier är inplanerade just nu.</p>")
-    section.append('<h2 id="tidigare">Tidigare seminarier</h2>')
-    section.append(f'<ul class="kop-seminar-list">{"".join(_item(s, "../") for s in past)}</ul>' if past
-                   else "<p>Inga tidigare seminarier.</p>")
-    section.append("</section>")
+    section = ['<section class="kop-seminars">',
+               split_lists(upcoming, past, "../", ('<h2 id="kommande">Kommande seminarier</h2>',
+                                                   '<h2 id="tidigare">Tidigare seminarier</h2>'),
+                           ("Inga seminarier är inplanerade just nu.", "Inga tidigare seminarier.")),
+               "</section>"]
     return "\n".join(out).rstrip("\n") + block("\n".join(section))
 
 
-def _overview_links(sem: Seminar, overviews: Mapping[str, Overview], base: str) -> str:
+def _overview_links(sem: Seminar, overviews: Mapping[str, Overview], base: str, site_url: str = "") -> str:
     items = []
     for oid in sem.overview_ids:
         ov = overviews.get(oid)
         if ov is None:
             continue
+        address = esc(absolute(site_url, permalink(oid)))
         items.append(f'<li><a href="{base}oversikter/{esc(ov.slug)}/">{esc(ov.meta.get("title"))}</a> '
-                     f'<span class="kop-id">{esc(oid)}</span> – permanent länk: '
-                     f'<a href="{base}k/{esc(oid)}/"><code>/k/{esc(oid)}/</code></a></li>')
+                     f'<span class="kop-id">{esc(oid)}</span> – permanent länk: <a href="{address}">{address}</a></li>')
     return f'<ul class="kop-seminar-overviews">{"".join(items)}</ul>' if items else ""
 
 
-def seminar_page(sem: Seminar, overviews: Mapping[str, Overview], head: Mapping[str, Any] | None = None) -> str:
+def _site_url_from_head(head: Mapping[str, Any] | None, page: str) -> str:
+    """The site's address, read back from the page's ``og:url`` (``site_url`` + ``page``); '' if absent."""
+    for tag in (head or {}).get("og") or []:
+        url = str(tag.get("content", "")) if tag.get("property") == "og:url" else ""
+        if url.endswith("/" + page) and "://" in url:
+            return url[: -len(page)]
+    return ""
+
+
+def seminar_page(sem: Seminar, overviews: Mapping[str, Overview], head: Mapping[str, Any] | None = None,
+                 site_url: str | None = None) -> str:
     """``seminarier/<slug>.md``: everything about one seminar, with calendar file, invitation and QR code.
 
     ``head`` is the ``kop`` mapping for the page head (link-preview tags), escaped by the template.
+    Addresses meant to be pasted into an e-mail are absolute: ``site_url`` + path (``site_url``
+    defaults to the one in the page head's ``og:url``; without either they start with ``/``).
     """
     meta = sem.meta
     base = "../../"
+    if site_url is None:
+        site_url = _site_url_from_head(head, sem.url)
     # Material prints title and description raw, so they are escaped here
     front: dict[str, Any] = {"title": esc(meta.get("title")),
                              "description": esc(" ".join(str(meta.get("description")).split())[:300])}
@@ -311,6 +395,8 @@ def seminar_page(sem: Seminar, overviews: Mapping[str, Overview], head: Mapping[
     if meta.get("example"):
         parts.append('<div class="admonition warning kop-example" role="note"><p class="admonition-title">Exempel</p>'
                      f"<p>{esc(EXAMPLE_NOTE)}</p></div>")
+    parts.append(f'<p class="kop-seminar-past" data-kop-ended="{esc(sem.ends.isoformat())}" hidden>'
+                 "Seminariet har redan ägt rum.</p>")
     if sem.cancelled:
         parts.append('<div class="admonition danger kop-cancelled" role="note"><p class="admonition-title">Inställt'
                      "</p><p>Seminariet är inställt.</p></div>")
@@ -328,15 +414,29 @@ def seminar_page(sem: Seminar, overviews: Mapping[str, Overview], head: Mapping[
                      f"{details}</dd>")
     registration = meta.get("registration")
     if isinstance(registration, dict) and registration:
-        facts.append(f"<dt>Anmälan</dt><dd>{registration_html(registration)}</dd>")
+        # open until the day after the deadline (or the start) begins; seminarier.js switches by the reader's clock
+        closes = esc(registration_closes(sem).isoformat())
+        facts.append(f'<dt>Anmälan</dt><dd data-kop-closes="{closes}"><span class="kop-registration-open">'
+                     f'{registration_html(registration)}</span><span class="kop-registration-closed" hidden>'
+                     "Anmälan har stängt.</span></dd>")
     orgs = []
     for org in meta.get("organisers") or []:
         name = esc(org.get("name"))
         orgs.append(f'<a href="{esc(org["url"])}">{name}</a>' if org.get("url") else name)
     facts.append(f"<dt>Arrangörer</dt><dd>{join_sv(orgs)}</dd>")
+    if speakers(sem):
+        facts.append(f"<dt>Medverkande</dt><dd>{esc(join_sv(speakers(sem)))}</dd>")
+    contact = meta.get("contact")
+    if isinstance(contact, dict) and contact.get("name"):
+        bits = [esc(contact["name"])]
+        if contact.get("email"):
+            bits.append(f'<a href="mailto:{esc(contact["email"])}">{esc(contact["email"])}</a>')
+        if contact.get("phone"):
+            bits.append(f'<a href="tel:{esc("".join(str(contact["phone"]).split()))}">{esc(contact["phone"])}</a>')
+        facts.append(f"<dt>Kontakt</dt><dd>{', '.join(bits)}</dd>")
     parts += ['<dl class="kop-facts">', *facts, "</dl>", "</header>",
               f'<p class="kop-seminar-description">{esc(meta.get("description"))}</p>']
-    links = _overview_links(sem, overviews, base)
+    links = _overview_links(sem, overviews, base, site_url)
     if links:
         parts += ['<h2 id="oversikter-som-diskuteras">Översikter som diskuteras</h2>', links]
     parts += [
@@ -349,6 +449,7 @@ def seminar_page(sem: Seminar, overviews: Mapping[str, Overview], head: Mapping[
         "</ul>",
         '<p><img class="kop-qr" src="qr.svg" width="160" height="160" '
         'alt="QR-kod som leder till seminariets sida"></p>',
+        copy_link_html(absolute(site_url, sem.url), "seminariet"),
         "</article>"]
     # the page lives at seminarier/<slug>/, so its files (seminarier/<slug>/…) are plain relative links
     front_matter = "---\n" + yaml.safe_dump(front, allow_unicode=True, sort_keys=True).rstrip("\n") + "\n---\n"
@@ -379,10 +480,7 @@ def overview_section(ov: Overview, seminars: list[Seminar], now: datetime, base:
         return ""
     upcoming, past = split_by_time(mine, now)
     parts = ['<section class="kop-overview-seminars">',
-             '<h2 id="seminarier">Seminarier om översikten</h2>']
-    if upcoming:
-        parts.append(f'<h3>Kommande</h3><ul class="kop-seminar-list">{"".join(_item(s, base) for s in upcoming)}</ul>')
-    if past:
-        parts.append(f'<h3>Tidigare</h3><ul class="kop-seminar-list">{"".join(_item(s, base) for s in past)}</ul>')
-    parts.append("</section>")
+             '<h2 id="seminarier">Seminarier om översikten</h2>',
+             split_lists(upcoming, past, base, ("<h3>Kommande</h3>", "<h3>Tidigare</h3>")),
+             "</section>"]
     return "\n".join(parts)

@@ -30,7 +30,8 @@
     if (!pagefindPromise) {
       pagefindPromise = import(new URL("pagefind/pagefind.js", ROOT).href).then(function (pf) {
         return Promise.resolve(pf.options({ baseUrl: ROOT.pathname })).then(function () {
-          return Promise.resolve(pf.init()).then(function () { return pf; });
+          // filters() loads every filter's counts, so that each search reports counts for all facets.
+          return Promise.resolve(pf.init()).then(function () { return pf.filters(); }).then(function () { return pf; });
         });
       });
     }
@@ -39,6 +40,297 @@
 
   var FACETS = ["area", "method", "strength", "year", "status"];
   var STRENGTH_LABELS = { stark: "Stark evidens", medel: "Måttlig evidens", svag: "Svag evidens" };
+  var OVERVIEWS = { typ: { any: ["oversikt"] } };  // the two scopes (kop.features.search / kop.site.search_index)
+  var HELP = { typ: { any: ["hjalp"] } };
+
+  // ---- Snowball's Swedish stemmer (3.x, as pystemmer), for the query check; tests compare the two.
+  var SV_VOWELS = "aeiouyäåö";
+  var SV_STEP1 = ("a arna erna heterna orna ad e ade ande arne are aste en anden aren heten ern ar er heter or s as " +
+    "arnas ernas ornas es ades andes ens arens hetens erns at et andet het ast").split(" ")
+    .sort(function (a, b) { return b.length - a.length; });
+  var SV_NOT_BEFORE_ET = "fab h pak rak stak kom iet cit dit alit ilit mit nit pit rit sit tit uit ivit kvit xit".split(" ");
+  function isVowel(c) { return c !== undefined && SV_VOWELS.indexOf(c) !== -1; }
+  function endsWith(w, s) { return w.length >= s.length && w.slice(w.length - s.length) === s; }
+  function etCondition(w, end) {  // w.slice(0, end) is what stands before "et"
+    if (end < 3 || isVowel(w[end - 1]) || !isVowel(w[end - 2])) return false;
+    var before = w.slice(0, end);
+    return !SV_NOT_BEFORE_ET.some(function (s) { return endsWith(before, s); });
+  }
+  function svStem(word) {
+    var w = word.toLowerCase();
+    var p1 = w.length;
+    if (w.length >= 3) {
+      for (var i = 1; i < w.length; i++) {
+        if (isVowel(w[i - 1]) && !isVowel(w[i])) { p1 = i + 1; break; }
+      }
+      p1 = Math.max(p1, 3);
+    }
+    var suf = null;
+    for (var j = 0; j < SV_STEP1.length; j++) {
+      if (w.length - SV_STEP1[j].length >= p1 && endsWith(w, SV_STEP1[j])) { suf = SV_STEP1[j]; break; }
+    }
+    if (suf === "s") {
+      if (endsWith(w, "ets") && etCondition(w, w.length - 3)) w = w.slice(0, -3);
+      else if ("bcdfghjklmnoprtvy".indexOf(w[w.length - 2]) !== -1 && w.length >= 2) w = w.slice(0, -1);
+    } else if (suf === "et") {
+      if (etCondition(w, w.length - 2)) w = w.slice(0, -2);
+    } else if (suf) {
+      w = w.slice(0, -suf.length);
+    }
+    if (w.length - 2 >= p1 && ["dd", "gd", "nn", "dt", "gt", "kt", "tt"].indexOf(w.slice(-2)) !== -1) w = w.slice(0, -1);
+    if (w.length - 5 >= p1 && endsWith(w, "fullt")) w = w.slice(0, -1);
+    else if (w.length - 3 >= p1 && endsWith(w, "öst")) { if ("iklnprtuv".indexOf(w[w.length - 4]) !== -1) w = w.slice(0, -1); }
+    else if (w.length - 3 >= p1 && (endsWith(w, "lig") || endsWith(w, "els"))) w = w.slice(0, -3);
+    else if (w.length - 2 >= p1 && endsWith(w, "ig")) w = w.slice(0, -2);
+    return w;
+  }
+  window.kopSvStem = svStem;  // the tests compare it with pystemmer over the site's words
+
+  // ---- The site's words (sok/ord.json, kop.site.search_words): Pagefind answers an unknown word with
+  // the longest known prefix ("försäkringskassan" -> "för": every page), so each word is checked first.
+  var vocabPromise = null;
+  function vocabulary() {
+    if (!vocabPromise) {
+      vocabPromise = fetch(new URL("sok/ord.json", ROOT).href).then(function (r) {
+        if (!r.ok) throw new Error("ord.json " + r.status);
+        return r.json();
+      }).then(function (data) {
+        var stems = {};
+        data.words.forEach(function (w) { stems[svStem(w)] = true; });
+        var words = {};
+        data.words.forEach(function (w) { words[w] = true; });
+        return { words: data.words, wordSet: words, stems: Object.keys(stems).sort(), areas: data.areas || [] };
+      });
+    }
+    return vocabPromise;
+  }
+
+  function hasPrefix(sorted, prefix) {
+    var lo = 0, hi = sorted.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (sorted[mid] < prefix) lo = mid + 1; else hi = mid; }
+    return lo < sorted.length && sorted[lo].slice(0, prefix.length) === prefix;
+  }
+  // A word of a page really matches a query word when it starts with the query word less at most two
+  // letters, three for long words (its inflections: "demensen" – demens, "tilliten" – tillit,
+  // "familjehemmen" – familjehem; typing: "samverk" – samverkan).
+  // Pagefind's own matching is looser: Snowball stems "demens" to "dem", which also matches "dem" and
+  // "demonstration…"; an unknown word falls back to its longest known prefix ("försäkringskassan" – "för").
+  function core(word) { return word.slice(0, Math.max(3, word.length - (word.length >= 10 ? 3 : 2))); }
+  function matches(queryWord, word) { return word.slice(0, core(queryWord).length) === core(queryWord); }
+  function isKnown(vocab, word) { return hasPrefix(vocab.words, core(word)); }
+  // The word itself, or its stem, begins a word of the site: no spelling correction is offered.
+  function isExact(vocab, word) { return hasPrefix(vocab.words, word) || hasPrefix(vocab.stems, svStem(word)); }
+
+  // Pagefind also returns pages where only a different word with the same first letters occurs
+  // ("demens" matches "dem" and "demonstration…", with a low score). Results far below the best
+  // are checked against the words Pagefind marked in them; a result is kept only if every query
+  // word really occurs. Checking loads the result's fragment, so at most MAX_CHECK are checked.
+  var SURE_SCORE = 0.5;
+  var MAX_CHECK = 40;
+  function genuine(data, terms) {
+    var words = (data.content || "").split(/\s+/);
+    var found = (data.locations || []).map(function (i) {
+      return (words[i] || "").toLowerCase().replace(/[^\p{L}\d]+/gu, "");
+    });
+    return terms.every(function (t) {
+      return /^\d+$/.test(t) || found.some(function (w) { return matches(t, w); });
+    });
+  }
+  function checked(list, terms) {
+    if (!list.length) return Promise.resolve([]);
+    var best = list[0].score;
+    var sure = list.filter(function (r) { return r.score >= best * SURE_SCORE; });
+    var rest = list.filter(function (r) { return r.score < best * SURE_SCORE; });
+    function keep(candidates) {
+      return Promise.all(candidates.map(function (r) {
+        return r.data().then(function (d) { return genuine(d, terms) ? r : null; });
+      })).then(function (kept) { return kept.filter(Boolean); });
+    }
+    return keep([list[0]]).then(function (top) {
+      if (!top.length) return keep(list.slice(1, MAX_CHECK));  // the best is not a real match: check them all
+      return keep(rest.slice(0, MAX_CHECK)).then(function (more) { return sure.concat(more); });
+    });
+  }
+
+  var MIN_PART = 4;  // as kop.site.search_words.MIN_PART
+  function splitCompound(vocab, word) {
+    for (var cut = word.length - MIN_PART; cut >= MIN_PART; cut--) {
+      var head = word.slice(0, cut), tail = word.slice(cut);
+      if (!(vocab.wordSet[tail] || isKnownStem(vocab, svStem(tail)))) continue;
+      if (vocab.wordSet[head]) return [head, tail];
+      if ("seauo".indexOf(head.slice(-1)) !== -1 && head.length - 1 >= MIN_PART && vocab.wordSet[head.slice(0, -1)]) {
+        return [head.slice(0, -1), tail];
+      }
+    }
+    return null;
+  }
+  // The longest word of the site (at least 6 letters, perhaps with a linking letter) that begins a compound.
+  function headOf(vocab, word) {
+    for (var cut = word.length - MIN_PART; cut >= 6; cut--) {
+      var head = word.slice(0, cut);
+      if (vocab.wordSet[head]) return head;
+      if ("seauo".indexOf(head.slice(-1)) !== -1 && cut - 1 >= 6 && vocab.wordSet[head.slice(0, -1)]) return head.slice(0, -1);
+    }
+    return null;
+  }
+  function isKnownStem(vocab, s) {
+    var lo = 0, hi = vocab.stems.length;
+    while (lo < hi) { var mid = (lo + hi) >> 1; if (vocab.stems[mid] < s) lo = mid + 1; else hi = mid; }
+    return vocab.stems[lo] === s;
+  }
+
+  function distance(a, b, max) {  // Damerau–Levenshtein (optimal string alignment), capped at max + 1
+    if (Math.abs(a.length - b.length) > max) return max + 1;
+    var prev2 = null, prev = [], cur, i, j;
+    for (j = 0; j <= b.length; j++) prev[j] = j;
+    for (i = 1; i <= a.length; i++) {
+      cur = [i];
+      var best = i;
+      for (j = 1; j <= b.length; j++) {
+        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
+        cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
+        if (prev2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) cur[j] = Math.min(cur[j], prev2[j - 2] + 1);
+        if (cur[j] < best) best = cur[j];
+      }
+      if (best > max) return max + 1;
+      prev2 = prev; prev = cur;
+    }
+    return prev[b.length];
+  }
+  // Close spellings from the site's own words, nearest (then most alike in length, then alphabetical) first.
+  function spellings(vocab, word, max, limit) {
+    var found = [];
+    vocab.words.forEach(function (w) {
+      if (w.length < 3) return;
+      var d = distance(word, w, max);
+      if (d <= max) found.push([d, Math.abs(w.length - word.length), w]);
+    });
+    found.sort(function (x, y) { return x[0] - y[0] || x[1] - y[1] || (x[2] < y[2] ? -1 : 1); });
+    return found.slice(0, limit).map(function (f) { return f[2]; });
+  }
+  function typoLimit(word) { return word.length >= 8 ? 2 : word.length >= 4 ? 1 : 0; }
+
+  // The query as Pagefind should see it: unknown words corrected or reported, compounds split.
+  function analyse(vocab, query) {
+    var words = (query.toLowerCase().match(/[^\s\d\p{P}\p{S}]+|\d+/gu) || []);
+    var out = { terms: [], unknown: [], corrected: [], variants: [] };
+    words.forEach(function (w) {
+      var near0 = /^\d+$/.test(w) || isExact(vocab, w) ? [] : spellings(vocab, w, typoLimit(w), 1);
+      if (near0.length) { out.terms.push(near0[0]); out.corrected.push([w, near0[0]]); return; }
+      if (/^\d+$/.test(w) || isKnown(vocab, w)) {
+        out.terms.push(w);
+        var split = w.length >= 2 * MIN_PART ? splitCompound(vocab, w) : null;
+        if (split) out.variants.push([w, split]);
+        return;
+      }
+      var split2 = w.length >= 2 * MIN_PART ? splitCompound(vocab, w) : null;
+      if (split2) { out.terms.push(split2.join(" ")); return; }
+      var near = spellings(vocab, w, typoLimit(w), 1);
+      if (near.length) { out.terms.push(near[0]); out.corrected.push([w, near[0]]); return; }
+      var head = headOf(vocab, w);  // "samverkansprojekten" on a site that has samverkan but no projekt
+      if (head) { out.terms.push(head); out.corrected.push([w, head]); return; }
+      out.unknown.push(w);
+    });
+    return out;
+  }
+
+  // For the tests: how a query is read (known words, corrections, compound parts).
+  window.kopAnalyse = function (query) { return vocabulary().then(function (vocab) { return analyse(vocab, query); }); };
+
+  var publishedIds = null;  // ids of published overviews: they rank first
+  function published(pf) {
+    if (!publishedIds) {
+      publishedIds = Promise.resolve(pf.search(null, { filters: { typ: { any: ["oversikt"] }, status: { any: ["publicerad"] } } }))
+        .then(function (s) { var ids = {}; s.results.forEach(function (r) { ids[r.id] = true; }); return ids; });
+    }
+    return publishedIds;
+  }
+
+  function merge(a, b) {
+    var out = {};
+    Object.keys(a).forEach(function (k) { out[k] = a[k]; });
+    Object.keys(b || {}).forEach(function (k) { out[k] = b[k]; });
+    return out;
+  }
+
+  // One search: {results, filters (counts), info}; results ranked: exact query, then compound parts;
+  // published overviews first within the whole list. Never lists pages for words the site does not have.
+  function kopSearch(query, filters, scope, retry) {
+    return Promise.all([pagefind(), vocabulary()]).then(function (loaded) {
+      var pf = loaded[0], vocab = loaded[1];
+      var allFilters = merge(filters || {}, scope);
+      if (!query) {
+        return Promise.resolve(pf.search(null, { filters: allFilters })).then(function (s) {
+          return rank(pf, [s.results], scope).then(function (results) {
+            return { results: results, counts: s.filters, info: { terms: [], unknown: [], corrected: [], variants: [] }, vocab: vocab };
+          });
+        });
+      }
+      var info = analyse(vocab, query);
+      if (info.unknown.length || !info.terms.length) {
+        return { results: [], counts: null, info: info, vocab: vocab };
+      }
+      var queries = [info.terms.join(" ")];
+      info.variants.forEach(function (v) {
+        queries.push(info.terms.join(" ").replace(v[0], v[1].join(" ")));
+        // The head alone ("samverkan" for "samverkansprojekten") only when it is a word of its own weight.
+        if (v[1][0].length >= 6) queries.push(info.terms.join(" ").replace(v[0], v[1][0]));
+      });
+      return Promise.all(queries.map(function (q) {
+        return Promise.resolve(pf.search(q, { filters: allFilters })).then(function (found) {
+          return checked(found.results, q.split(" ")).then(function (results) { return { results: results, filters: found.filters }; });
+        });
+      })).then(function (all) {
+        return rank(pf, all.map(function (s) { return s.results; }), scope).then(function (results) {
+          if (!results.length && !retry) {
+            // Nothing in this scope: try the first part of a compound ("samverkansprojekten" → samverkan).
+            var heads = info.terms.map(function (t) { return headOf(vocab, t) || t; });
+            if (heads.join(" ") !== info.terms.join(" ")) {
+              return kopSearch(heads.join(" "), filters, scope, true).then(function (second) {
+                info.terms.forEach(function (t, i) { if (heads[i] !== t) info.corrected.push([t, heads[i]]); });
+                second.info = info;
+                return second;
+              });
+            }
+          }
+          return countsOf(results, all[0].filters).then(function (counts) {
+            return { results: results, counts: counts, info: info, vocab: vocab };
+          });
+        });
+      });
+    });
+  }
+
+  // Facet counts of the results shown: counted from the results themselves when there are few
+  // (Pagefind's own counts include the near matches removed above), else Pagefind's counts.
+  function countsOf(results, pagefindCounts) {
+    if (results.length > MAX_CHECK || !pagefindCounts) return Promise.resolve(pagefindCounts);
+    return Promise.all(results.map(function (r) { return r.data(); })).then(function (data) {
+      var counts = {};
+      Object.keys(pagefindCounts).forEach(function (key) {
+        counts[key] = {};
+        Object.keys(pagefindCounts[key]).forEach(function (value) { counts[key][value] = 0; });
+      });
+      data.forEach(function (d) {
+        Object.keys(d.filters || {}).forEach(function (key) {
+          counts[key] = counts[key] || {};
+          d.filters[key].forEach(function (value) { counts[key][value] = (counts[key][value] || 0) + 1; });
+        });
+      });
+      return counts;
+    });
+  }
+
+  function rank(pf, lists, scope) {
+    var seen = {}, merged = [];
+    lists.forEach(function (list) {
+      list.forEach(function (r) { if (!seen[r.id]) { seen[r.id] = true; merged.push(r); } });
+    });
+    if (scope !== OVERVIEWS) return Promise.resolve(merged);
+    return published(pf).then(function (ids) {
+      return merged.filter(function (r) { return ids[r.id]; }).concat(merged.filter(function (r) { return !ids[r.id]; }));
+    });
+  }
 
   function plainText(html) {
     // Pagefind excerpts are HTML with <mark>; keep only the text (DOMParser runs no scripts).
@@ -52,15 +344,25 @@
 
   function resultItem(data, summaryLength) {
     var li = el("li", "kop-result");
-    var link = el("a", "kop-result__title", (data.meta && data.meta.title) || data.url);
-    link.href = data.url;
     var heading = el("p", "kop-result__heading");
+    var meta0 = data.meta || {};
+    if (meta0.status) {
+      var published = meta0.published === "1";
+      heading.appendChild(el("span", "kop-result__status kop-result__status--" + (published ? "publicerad" : "annan"), meta0.status));
+      heading.appendChild(document.createTextNode(" "));
+    }
+    if (meta0.example) {
+      heading.appendChild(el("span", "kop-result__example", meta0.example));
+      heading.appendChild(document.createTextNode(" "));
+    }
+    var link = el("a", "kop-result__title", meta0.title || data.url);
+    link.href = data.url;
     heading.appendChild(link);
     li.appendChild(heading);
-    var summary = (data.meta && data.meta.summary) || plainText(data.excerpt);
+    var summary = meta0.summary || plainText(data.excerpt);
     li.appendChild(el("p", "kop-result__summary", shorten(summary, summaryLength)));
     var meta = [];
-    if (data.meta && data.meta.area) meta.push("Område: " + data.meta.area);
+    if (meta0.area) meta.push("Område: " + meta0.area);
     if (data.filters && data.filters.strength) {
       meta.push("Evidens: " + data.filters.strength.map(function (s) { return STRENGTH_LABELS[s] || s; }).join(", "));
     }
@@ -68,7 +370,54 @@
     return li;
   }
 
-  function hits(n) { return n === 1 ? "1 träff" : n + " träffar"; }
+  function hits(n) { return n === 0 ? "Inga träffar" : n === 1 ? "1 träff" : n + " träffar"; }
+
+  // "Inga träffar": close spellings from the site's words (as links to a new search) and the areas.
+  function suggestions(found, searchUrl) {
+    var box = el("div", "kop-search-suggestions");
+    var words = [];
+    found.info.unknown.forEach(function (w) {
+      spellings(found.vocab, w, Math.max(2, typoLimit(w)), 3).forEach(function (s) { if (words.indexOf(s) === -1) words.push(s); });
+    });
+    if (words.length) {
+      var p = el("p", null, "Menade du: ");
+      words.forEach(function (w, i) {
+        var a = el("a", null, w);
+        a.href = searchUrl(w);
+        if (i) p.appendChild(document.createTextNode(", "));
+        p.appendChild(a);
+      });
+      p.appendChild(document.createTextNode("?"));
+      box.appendChild(p);
+    }
+    if (found.vocab.areas.length) {
+      box.appendChild(el("p", null, "Eller bläddra bland områdena:"));
+      var ul = el("ul", "kop-search-areas");
+      found.vocab.areas.forEach(function (area) {
+        var li = el("li");
+        var a = el("a", null, area.name.slice(0, 1).toUpperCase() + area.name.slice(1));
+        a.href = new URL(area.url, ROOT).href;
+        li.appendChild(a);
+        ul.appendChild(li);
+      });
+      box.appendChild(ul);
+    }
+    return box;
+  }
+
+  function explain(found, query) {
+    var text = "";
+    if (found.info.unknown.length) {
+      text = (found.info.unknown.length === 1 ? "Ordet " : "Orden ") +
+        found.info.unknown.map(function (w) { return "”" + w + "”"; }).join(", ") + " finns inte på webbplatsen.";
+    }
+    if (found.info.corrected.length) {
+      text += " Visar träffar för " + found.info.corrected.map(function (c) { return "”" + c[1] + "” i stället för ”" + c[0] + "”"; }).join(", ") + ".";
+    }
+    return text.trim();
+  }
+
+  function searchPageUrl(q) { return new URL("sok/?q=" + encodeURIComponent(q), ROOT).href; }
 
   // ---- Header search: live results under the field; Enter goes to the full search page.
   function setupHeaderSearch() {
@@ -85,16 +434,19 @@
       var query = input.value.trim();
       var mine = ++seq;
       if (query.length < 2) { close(); panel.textContent = ""; return; }
-      pagefind().then(function (pf) { return pf.search(query); }).then(function (search) {
-        return Promise.all(search.results.slice(0, 5).map(function (r) { return r.data(); })).then(function (data) {
+      kopSearch(query, {}, OVERVIEWS).then(function (found) {
+        return Promise.all(found.results.slice(0, 5).map(function (r) { return r.data(); })).then(function (data) {
           if (mine !== seq) return;
           panel.textContent = "";
-          panel.appendChild(el("p", "kop-header-results__status", hits(search.results.length)));
+          panel.appendChild(el("p", "kop-header-results__status", hits(found.results.length) + " bland översikterna"));
+          var why = explain(found, query);
+          if (why) panel.appendChild(el("p", "kop-header-results__note", why));
+          if (!found.results.length) panel.appendChild(suggestions(found, searchPageUrl));
           var list = el("ol", "kop-results kop-results--compact");
           data.forEach(function (d) { list.appendChild(resultItem(d, 140)); });
-          panel.appendChild(list);
-          var all = el("a", "kop-header-results__all", "Visa alla träffar och filtrera");
-          all.href = new URL("sok/?q=" + encodeURIComponent(query), ROOT).href;
+          if (data.length) panel.appendChild(list);
+          var all = el("a", "kop-header-results__all", "Visa alla träffar, filter och hjälpsidor");
+          all.href = searchPageUrl(query);
           panel.appendChild(all);
           panel.hidden = false;
         });
@@ -110,7 +462,7 @@
       clearTimeout(timer);
       timer = setTimeout(run, 200);
     });
-    input.addEventListener("focus", function () { pagefind(); });
+    input.addEventListener("focus", function () { pagefind(); vocabulary(); });
     form.addEventListener("keydown", function (event) {
       if (event.key === "Escape" && !panel.hidden) { close(); input.focus(); event.preventDefault(); }
     });
@@ -123,15 +475,23 @@
   }
 
   // ---- Search page: query and facets in the URL; results update as the reader types or ticks.
+  // Overviews are the results; help pages (Bidra) are a separate group below them.
   function setupSearchPage() {
     var form = document.getElementById("kop-search-form");
     if (!form) return;
     var input = form.querySelector("input[name=q]");
     var status = document.getElementById("kop-search-status");
     var list = document.getElementById("kop-search-results");
+    var note = document.getElementById("kop-search-note");
+    var help = document.getElementById("kop-help-results");
+    var helpList = help.querySelector("ol");
+    var helpStatus = help.querySelector(".kop-help-status");
+    var drawer = document.getElementById("kop-filters");
+    var chosen = document.getElementById("kop-filters-chosen");
     var seq = 0;
     var timer = null;
     document.querySelectorAll(".kop-search-nojs").forEach(function (n) { n.hidden = true; });
+    if (drawer && window.matchMedia && window.matchMedia("(min-width: 60em)").matches) drawer.open = true;
 
     function fromUrl() {
       var params = new URLSearchParams(location.search);
@@ -144,6 +504,7 @@
     function state() {
       var params = new URLSearchParams();
       var filters = {};
+      var n = 0;
       if (input.value.trim()) params.set("q", input.value.trim());
       FACETS.forEach(function (facet) {
         var values = [];
@@ -151,9 +512,20 @@
           values.push(box.value);
           params.append(facet, box.value);
         });
+        n += values.length;
         if (values.length) filters[facet] = { any: values };
       });
-      return { params: params, filters: filters, query: input.value.trim() };
+      return { params: params, filters: filters, query: input.value.trim(), chosen: n };
+    }
+
+    // Facet counts follow the search and the ticked filters (Pagefind's counts for the current results).
+    function showCounts(counts) {
+      form.querySelectorAll("input[type=checkbox]").forEach(function (box) {
+        var span = box.parentNode.querySelector(".kop-facet-count");
+        if (!span) return;
+        var n = counts && counts[box.name] ? (counts[box.name][box.value] || 0) : null;
+        if (n !== null) span.textContent = "(" + n + ")";
+      });
     }
 
     function run() {
@@ -161,26 +533,45 @@
       var mine = ++seq;
       var url = location.pathname + (s.params.toString() ? "?" + s.params.toString() : "");
       if (url !== location.pathname + location.search) history.replaceState(null, "", url);
+      if (chosen) chosen.textContent = s.chosen ? "(" + s.chosen + " valda)" : "";
+      note.textContent = "";
       if (!s.query && !Object.keys(s.filters).length) {
         list.textContent = "";
         more.hidden = true;
+        help.hidden = true;
         status.textContent = "Skriv ett sökord eller välj ett filter.";
         return;
       }
       status.textContent = "Söker …";
-      pagefind().then(function (pf) {
-        return pf.search(s.query || null, { filters: s.filters });
-      }).then(function (search) {
+      var helpSearch = s.query ? kopSearch(s.query, {}, HELP) : Promise.resolve(null);
+      Promise.all([kopSearch(s.query, s.filters, OVERVIEWS), helpSearch]).then(function (both) {
         if (mine !== seq) return;
+        var found = both[0];
         list.textContent = "";
-        return showPage(search.results, 0, mine).then(function () {
+        showCounts(found.counts);
+        var why = explain(found, s.query);
+        if (!found.results.length) note.appendChild(suggestions(found, function (w) { return "?q=" + encodeURIComponent(w); }));
+        return Promise.all([showPage(found.results, 0, mine), showHelp(both[1], mine)]).then(function () {
           if (mine !== seq) return;  // announce only when the results are on the page
-          status.textContent = hits(search.results.length) + (s.query ? " för ”" + s.query + "”" : "") +
-            (Object.keys(s.filters).length ? " med valda filter" : "") + ".";
+          status.textContent = hits(found.results.length) + " bland översikterna" +
+            (s.query ? " för ”" + s.query + "”" : "") +
+            (Object.keys(s.filters).length ? " med valda filter" : "") + "." + (why ? " " + why : "");
         });
       }).catch(function () {
         if (mine !== seq) return;
         status.textContent = "Sökningen kunde inte laddas.";
+      });
+    }
+
+    function showHelp(found, mine) {
+      if (!found || !found.results.length) { help.hidden = true; helpList.textContent = ""; return Promise.resolve(); }
+      return Promise.all(found.results.slice(0, 5).map(function (r) { return r.data(); })).then(function (data) {
+        if (mine !== seq) return;
+        helpList.textContent = "";
+        data.forEach(function (d) { helpList.appendChild(resultItem(d, 160)); });
+        helpStatus.textContent = hits(found.results.length) + " på hjälpsidorna" +
+          (found.results.length > 5 ? " (de fem bästa visas)." : ".");
+        help.hidden = false;
       });
     }
 
@@ -266,6 +657,17 @@
     });
   }
 
+  // A title matches when it contains the text, or each word's inflection ("familjehemmen" – familjehem).
+  function titleMatches(title, query) {
+    title = title.toLowerCase();
+    query = query.toLowerCase().trim();
+    if (title.indexOf(query) !== -1) return true;
+    var words = title.match(/[\p{L}\d]+/gu) || [];
+    return (query.match(/[\p{L}\d]+/gu) || []).every(function (q) {
+      return words.some(function (w) { return matches(q, w) || w.indexOf(core(q)) !== -1 && core(q).length >= 6; });
+    });
+  }
+
   // ---- Catalogue: filter (selects + title text) and sort (column buttons); state in the URL.
   function setupCatalogue() {
     var form = document.getElementById("kop-catalogue-filters");
@@ -306,7 +708,7 @@
       var shown = 0;
       rows.forEach(function (row) {
         var ok = Object.keys(want).every(function (name) {
-          if (name === "q") return (row.dataset.title || "").toLowerCase().indexOf(want.q.toLowerCase()) !== -1;
+          if (name === "q") return titleMatches(row.dataset.title || "", want.q);
           return (row.dataset[name] || "").split("|").indexOf(want[name]) !== -1;
         });
         row.hidden = !ok;
