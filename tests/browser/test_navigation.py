@@ -140,6 +140,21 @@ def test_copy_link_copies_the_absolute_permanent_address(chromium_browser, reque
     context.close()
 
 
+def test_citera_box_copies_the_reference_with_the_same_script(chromium_browser, site_url):
+    """The Citera box and "Kopiera länk" share one copy helper (cite.js); both must still work."""
+    context = chromium_browser.new_context(viewport=PHONE)
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=site_url.rstrip("/"))
+    page = context.new_page()
+    page.goto(f"{site_url}oversikter/{OVERVIEW}/")
+    button = page.get_by_role("button", name="Kopiera referensen")
+    button.wait_for(state="visible")
+    button.click()
+    page.locator(".kop-copy-status", has_text="Kopierat.").wait_for()
+    expected = " ".join(page.locator("#kop-cite-apa").text_content().split())
+    assert page.evaluate("navigator.clipboard.readText()") == expected and expected
+    context.close()
+
+
 @pytest.fixture(scope="module")
 def medium_site(tmp_path_factory: pytest.TempPathFactory, serve_dir: Callable[[Path], str]) -> str:
     """The generated medium corpus (200 overviews, 3,000 references), built and served: paged listings."""

@@ -202,7 +202,7 @@ def test_copy_link_shows_the_absolute_address_as_text_and_escapes_it():
     assert link["href"] == link.get_text() == 'https://kop.example.org/k/a"b/'
     assert "Permanent länk till seminariet:" in page.get_text()
     button = page.find("button", class_="kop-copy-link")
-    assert button.get_text() == "Kopiera länk" and button.has_attr("hidden")  # links.js shows it
+    assert button.get_text() == "Kopiera länk" and button.has_attr("hidden")  # cite.js shows it
     assert page.find(attrs={"role": "status"}) is not None
 
 

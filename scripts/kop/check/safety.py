@@ -31,6 +31,7 @@ from collections.abc import Iterable, Iterator
 from functools import cache
 from typing import Any
 
+from kop.cite.blocks import indent_width
 from kop.core import urlpolicy
 from kop.core.catalogue import message as catalogue_message
 from kop.core.model import Diagnostic, Overview
@@ -392,18 +393,6 @@ _VOID_TAGS = frozenset({"area", "base", "br", "col", "embed", "hr", "img", "inpu
 _INLINE_TAG = re.compile(r"<(?:[A-Za-z/?]|!(?!--))")
 
 
-def _indent(line: str) -> int:
-    """Leading indentation in columns, tabs to the next multiple of four (Python-Markdown's tab length)."""
-    width = 0
-    for char in line:
-        if char == " ":
-            width += 1
-        elif char == "\t":
-            width += 4 - width % 4
-        else:
-            break
-    return width
-
 
 def _raw_html_lines(lines: list[str], code: list[bool]) -> list[bool]:
     """Lines of raw HTML blocks: from a line that starts with a block-level tag or a comment to the blank
@@ -444,13 +433,13 @@ def _mask_indented(lines: list[str], code: list[bool], raw: list[bool]) -> None:
     i, previous_blank = 0, True
     while i < len(lines):
         line = lines[i]
-        if code[i] or raw[i] or not previous_blank or not line.strip() or _indent(line) < 4 or _in_list(lines, i):
+        if code[i] or raw[i] or not previous_blank or not line.strip() or indent_width(line) < 4 or _in_list(lines, i):
             previous_blank = not line.strip()
             i += 1
             continue
         end = i
         while end < len(lines) and not raw[end] and not code[end] and (
-                _indent(lines[end]) >= 4 or not lines[end].strip()):
+                indent_width(lines[end]) >= 4 or not lines[end].strip()):
             end += 1
         while end > i and not lines[end - 1].strip():
             end -= 1
@@ -466,7 +455,7 @@ def _in_list(lines: list[str], index: int) -> bool:
     while j >= 0 and not lines[j].strip():
         j -= 1
     while j >= 0 and lines[j].strip():
-        if _LIST_ITEM.match(lines[j]) or _indent(lines[j]) > 0:
+        if _LIST_ITEM.match(lines[j]) or indent_width(lines[j]) > 0:
             return True
         j -= 1
     return False

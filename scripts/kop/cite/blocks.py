@@ -74,7 +74,7 @@ def read_blocks(text: str, opaque: Opaque) -> Blocks:
         elif not line or line.isspace():
             kind = _BLANK
         else:
-            indent = _indent(line)
+            indent = indent_width(line)
             if in_indented and indent >= 4:
                 kind = _CODE
             elif previous in _BLOCK_ENDS and indent >= 4 + (list_indent or 0):
@@ -159,7 +159,7 @@ def _comment_continues(opaque: Opaque, line: str, line_start: int, inside: bool)
             inside = True
 
 
-def _indent(line: str) -> int:
+def indent_width(line: str) -> int:
     """Leading indentation in columns (tabs to the next multiple of four), capped at 64."""
     width = 0
     for char in line:

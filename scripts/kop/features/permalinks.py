@@ -11,7 +11,7 @@ lands at the top of the page. A withdrawn overview keeps its address and renders
 tombstone that says why and where to go instead.
 
 Every overview page also shows its absolute permanent address with a "Kopiera länk"
-button (``links.js``; without JavaScript the address is plain, selectable text).
+button (``cite.js``; without JavaScript the address is plain, selectable text).
 
 :class:`PermalinksFeature` tells :mod:`kop.site.routes` which addresses these are, so the
 registry check (:mod:`kop.features.registry`) can compare the committed list of published
@@ -118,7 +118,7 @@ def _yaml_str(value: str) -> str:
 
 
 def copy_link_html(address: str, what: str = "översikten") -> str:
-    """The absolute permanent address as visible text and a "Kopiera länk" button (shown by links.js)."""
+    """The absolute permanent address as visible text and a "Kopiera länk" button (shown by cite.js)."""
     return (
         '<div class="kop-share">'
         f'<p><span class="kop-share__label">Permanent länk till {esc(what)}:</span> '

@@ -80,13 +80,19 @@ def _select(name: str, label: str, options: list[tuple[str, str]]) -> str:
             f'<select id="kop-filter-{name}" name="{name}"><option value="">Alla</option>{opts}</select></p>')
 
 
-def catalogue_filters(published: list[Overview]) -> str:
-    """The filter form above the catalogue. Hidden until kop.js runs, because only script can filter
-    a static page; the form's GET parameters are the URL state a filtered view is shared with."""
+def _facet_sets(published: list[Overview]) -> dict[str, set[str]]:
+    """Every filter value present among the overviews, per filter."""
     values: dict[str, set[str]] = defaultdict(set)
     for ov in published:
         for key, vals in facet_values(ov.meta).items():
             values[key].update(vals)
+    return values
+
+
+def catalogue_filters(published: list[Overview]) -> str:
+    """The filter form above the catalogue. Hidden until kop.js runs, because only script can filter
+    a static page; the form's GET parameters are the URL state a filtered view is shared with."""
+    values = _facet_sets(published)
     scale = ["stark", "medel", "svag"]
     return (
         '<form class="kop-catalogue-filters" id="kop-catalogue-filters" method="get" action="./" hidden '
@@ -172,10 +178,7 @@ def catalogue_pages(published: list[Overview]) -> dict[str, str]:
 
 def search_filters(published: list[Overview], base: str) -> str:
     """The catalogue's filters as a plain GET form to the search page (for a catalogue of several pages)."""
-    values: dict[str, set[str]] = defaultdict(set)
-    for ov in published:
-        for key, vals in facet_values(ov.meta).items():
-            values[key].update(vals)
+    values = _facet_sets(published)
     scale = ["stark", "medel", "svag"]
     return (
         f'<form class="kop-catalogue-filters kop-catalogue-filters--search" method="get" action="{base}sok/" '

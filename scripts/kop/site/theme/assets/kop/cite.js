@@ -1,4 +1,6 @@
-// KÖP: copy buttons in the "Citera" box (progressive enhancement).
+// KÖP: copy buttons (progressive enhancement): the "Citera" box, the invitation, and "Kopiera länk"
+// next to a page's permanent address (copied as an absolute address, made absolute against the page
+// so it also works on a site built without site_url).
 // Without this file the reference and the BibTeX are plain, selectable text and the .bib/.ris
 // files are ordinary downloads. With it, the hidden "Kopiera" buttons are shown and copy the
 // text of the element named by data-kop-copy. Text is read with textContent, never as HTML.
@@ -51,7 +53,25 @@
     });
   }
 
-  function start() { wire(document); }
+  function wireShare(root) {
+    Array.prototype.forEach.call(root.querySelectorAll(".kop-share"), function (box) {
+      var link = box.querySelector("a[data-kop-permalink]");
+      var button = box.querySelector("button.kop-copy-link");
+      var status = box.querySelector(".kop-copy-link-status");
+      if (!link || !button || button.dataset.kopWired) return;
+      button.dataset.kopWired = "1";
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var address = new URL(link.getAttribute("href"), location.href).href;
+        copy(address).then(
+          function () { if (status) status.textContent = "Länken är kopierad: " + address; },
+          function () { if (status) status.textContent = "Det gick inte att kopiera. Markera adressen och kopiera den själv."; }
+        );
+      });
+    });
+  }
+
+  function start() { wire(document); wireShare(document); }
   // Material's instant navigation replaces the page content without a reload.
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(start);
