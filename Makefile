@@ -8,7 +8,7 @@ KOP := PYTHONPATH=scripts $(PY) -m kop
 STAMP := $(VENV)/.installed-$(shell sha256sum requirements.lock | cut -c1-16)
 NODE_STAMP := node_modules/.installed-$(shell sha256sum package-lock.json 2>/dev/null | cut -c1-16)
 
-.PHONY: site test test-fast check serve prepare ny register inbjudan lint bench system-deps clean
+.PHONY: site test test-fast check serve prepare ny register status inbjudan lint bench system-deps clean
 
 site: $(STAMP)
 	$(KOP) build
@@ -25,6 +25,10 @@ prepare: $(STAMP)
 # Add the site's current addresses to published-urls.txt (the build never writes it).
 register: $(STAMP)
 	$(KOP) registrera
+
+# What needs a maintainer: old literature searches, stale drafts, overviews in review (with their authors).
+status: $(STAMP)
+	@$(KOP) status
 
 # Start a new overview (asks in Swedish; or pass options: make ny ARGS='--titel "…" …').
 ny: $(STAMP)

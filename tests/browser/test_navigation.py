@@ -205,7 +205,7 @@ def test_evidence_map_cell_opens_the_filtered_search(chromium_browser, medium_si
     page.goto(medium_site + "evidenskarta/")
     cell = page.locator("table.kop-evidence-map tbody td a").first
     href = cell.get_attribute("href")
-    assert href.startswith("../sok/?area=") and "&strength=" in href
+    assert href.startswith("../sok/?area=") and "&certainty=" in href
     cell.click()
     page.wait_for_url("**/sok/?area=*")
     page.locator("#kop-search-results li").first.wait_for()

@@ -75,7 +75,7 @@ def hostile_overview() -> str:
     text = text.replace("title: Testöversikt om samverkan", f"title: {_yaml(TITLE)}")
     text = text.replace("  - name: Testforskare A", f"  - name: {_yaml(AUTHOR)}")
     text = text.replace("keywords:\n  - samverkan", f"keywords:\n  - samverkan\n  - {_yaml(KEYWORD)}")
-    text = text.replace("summary: En kort sammanfattning på lättläst svenska för testernas skull.",
+    text = text.replace("summary: En kort sammanfattning för testerna. Den är lätt att läsa.",
                         f"summary: {_yaml(SUMMARY)}")
     text = text.replace("  - statement: Samverkan tar tid att bygga upp.", f"  - statement: {_yaml(STATEMENT)}")
     body = "\n\n".join(p for p, _ in BODY_PAYLOADS)

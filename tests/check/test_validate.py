@@ -71,6 +71,19 @@ EXPECTED: dict[str, list[tuple[str, int, int, str]]] = {
     "kop130-missing-published": [("KOP130", 22, 1, "Fältet 'published' saknas, men status är 'publicerad'.")],
     "kop131-self-related": [("KOP131", 49, 5, "Översikten anger sig själv (kop-2024-001) som relaterad.")],
     "kop132-period-reversed": [("KOP132", 31, 3, "Sökperioden börjar (2010) efter att den slutar (1995).")],
+    "kop160-strength": [("KOP160", 44, 5, "Fältet 'strength' finns inte längre.")],
+    "kop161-no-certainty": [("KOP161", 43, 5, "Slutsatsen har varken 'certainty' eller 'source_grade'.")],
+    "kop162-unknown-grade-source": [
+        ("KOP162", 46, 7, "Källan till graderingen, 'danermark1999samverka', finns inte i references.bib. "
+                          "Menade du 'danermark1999samverkan'?")
+    ],
+    "kop163-unknown-included-study": [
+        ("KOP163", 48, 5, "Den inkluderade studien 'ahgren2011decad' finns inte i references.bib. "
+                          "Menade du 'ahgren2011decade'?")
+    ],
+    "kop164-duplicate-included-study": [
+        ("KOP164", 49, 5, "Studien 'ahgren2011decade' står två gånger i 'included_studies' (första gången på rad 48).")
+    ],
     "kop301-unknown-citation": [],  # filled from the citation module's own message below
 }
 

@@ -39,7 +39,7 @@ status: utkast
 method: kartläggning
 findings:
   - statement: Ingen slutsats ännu.
-    strength: svag
+    certainty: {{level: låg, assessed_by: Exempelforskare A}}
     references: [ahgren2011decade]
 license: CC-BY-4.0
 ---

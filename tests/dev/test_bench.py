@@ -46,9 +46,15 @@ def test_corpus_has_the_promised_shape(corpus: Path) -> None:
     assert "mkdocs.yml" in tree and "docs/index.md" in tree
     bib = tree["references.bib"].decode("utf-8")
     assert bib.startswith("% SYNTHETIC BENCHMARK DATA")
-    assert len(re.findall(r"^@\w+\{", bib, re.M)) == 100
-    for accent in ('{\\"o}', "{\\aa}", "\\r{a}", "ö", "Å"):
+    assert len(re.findall(r"^@(?!string)\w+\{", bib, re.M)) == 100
+    for accent in ('{\\"o}', "{\\aa}", "\\r{a}", "ö", "Å", "\\&", "--", "{ADHD}"):
         assert accent in bib
+    # what real Zotero/JabRef exports hold: @string macros used bare, crossref chapters, long author lists
+    assert re.search(r'^@string\{sjt = "', bib, re.M)
+    assert re.search(r"^  (journal|institution|publisher) = (sjt|nswr|sjph|ejsw|sos|skr|stlitt|nok),?$", bib, re.M)
+    parents = set(re.findall(r"^  crossref = \{([^}]+)\}", bib, re.M))
+    assert parents and all(re.search(rf"^@collection\{{{re.escape(k)},", bib, re.M) for k in parents)
+    assert max(line.count(" and ") for line in bib.splitlines() if line.startswith("  author = ")) >= 11
     types = set(re.findall(r"^@(\w+)\{", bib, re.M))
     assert {"article", "book", "incollection", "inproceedings", "phdthesis", "mastersthesis", "techreport",
             "misc", "online", "unpublished", "manual", "proceedings", "booklet", "inbook"} <= types
@@ -58,6 +64,27 @@ def test_corpus_passes_check_with_zero_errors(corpus: Path) -> None:
     result = check(load_project(corpus))
     assert [d for d in result.diagnostics if d.severity == "error"] == []
     assert result.ok and len(result.references) == 100 and len(result.overviews) == 10
+    chapters = [r for r in result.references.values() if r.csl.get("type") == "chapter"]
+    assert any(r.csl.get("container-title") for r in chapters), "crossref chapters inherit their book's title"
+    from kop.dev.corpus import _MACROS
+
+    expanded = {str(r.csl.get(f)) for r in result.references.values() for f in ("container-title", "publisher")}
+    assert {v.replace("\\&", "&") for v in _MACROS.values()} & expanded, "@string macros are expanded"
+
+
+def test_findings_use_the_issue_13_form(corpus: Path) -> None:
+    findings = []
+    for path in sorted((corpus / "overviews").glob("*.md")):
+        findings += split_front_matter(decode_text(path.read_bytes(), path.name)).meta["findings"]
+    assert findings and not any("strength" in f for f in findings)
+    assert all("certainty" in f or "source_grade" in f for f in findings)
+    assert any("certainty" in f and "source_grade" not in f for f in findings)
+    assert any("source_grade" in f and "certainty" not in f for f in findings)
+    for f in findings:
+        if "certainty" in f:
+            assert f["certainty"]["level"] in ("hög", "måttlig", "låg", "mycket låg") and f["certainty"]["assessed_by"]
+        if "source_grade" in f:
+            assert f["source_grade"]["source"] in f["references"] and f["source_grade"]["scale"]
 
 
 def test_every_citation_form_occurs(corpus: Path) -> None:
@@ -91,11 +118,21 @@ def test_kop_bench_runs_end_to_end(tmp_path: Path) -> None:
                            "bench-out"], capture_output=True, text=True, env=env, cwd=tmp_path, timeout=600,
                           check=False)
     assert proc.returncode == 0, proc.stderr
-    header = "| Korpus | Steg | Tid | CPU | Toppminne | Storlek site/ | Sökning, en fråga | Mot ren MkDocs |"
+    header = "| Korpus | Steg | Tid | CPU | Toppminne | Mål | Utfall | Klarar |"
     assert header in proc.stdout
-    for step in ("kop check, kall cache", "kop check, varm cache", "kop build, kall cache",
-                 "ren MkDocs + Material (referens)", "make serve: ombyggnad efter ändrad översikt"):
-        assert re.search(rf"\| {re.escape(step)} \| \d+\.\d\d s \|", proc.stdout), step
+    for step in ("kop check, kall cache", "kop check, varm cache", "kop build, kall cache", "kop build, varm cache",
+                 "en ny referens som citeras (bygge)", "en redigerad översikt (bygge)",
+                 "ren MkDocs + Material (referens)"):
+        assert re.search(rf"\| {re.escape(step)} \| \d+\.\d\d s \| \d+\.\d\d s \| \d+ MB \|", proc.stdout), step
+    for step, target in (("kop build, kall cache", "≤ 2.0× ren MkDocs"), ("kop build, varm cache", "≤ 1.0× ren MkDocs"),
+                         ("en ny referens som citeras (bygge)", "≤ 1.2× varmt bygge")):
+        assert re.search(rf"\| {re.escape(step)} \|[^\n]*\| {re.escape(target)} \| \d+\.\d\d× \| (ja|\*\*nej\*\*) \|",
+                         proc.stdout), step
+    assert re.search(r"\| kop serve: sparad fil → sidan med ändringen \| – \| – \| – \| – \| \d+\.\d\d s \| – \|",
+                     proc.stdout)
+    assert re.search(r"\| toppminne \(största av raderna ovan\) \| – \| – \| – \| – \| \d+ MB \| – \|", proc.stdout)
+    assert re.search(r"\| största sidan \(\S+\) \|[^\n]*\| ≤ 100 KB gzip, ≤ 3,000 element \| \d+ KB, \d+ KB gzip",
+                     proc.stdout)
     assert (out / "results.md").read_text(encoding="utf-8") in proc.stdout
     assert (out / "small-plain" / "site" / "index.html").is_file()
     assert re.search(r"Sidstorlek, small: största sidan \S+: \d+ KB, \d+ KB gzip, [\d,]+ element; ", proc.stdout)

@@ -87,8 +87,10 @@ def test_citera_box_on_the_built_page(link_site):
     box = page.select_one("section.kop-cite-box")
     assert box.select_one("h2").get_text(strip=True).startswith("Citera")
     ref = box.select_one("#kop-cite-apa").get_text(" ", strip=True)
+    # the fixture's overview is a demonstration example, and its reference says so
     assert ref == ("Testforskare A, & Testpraktiker B. (2024). Testöversikt om samverkan (Version 1.0) "
-                   "[Kunskapsöversikt]. KÖP – samverkan mellan lärosäte, kommuner och regioner. "
+                   "[Demonstrationsexempel, inte en riktig kunskapsöversikt]. KÖP – samverkan mellan lärosäte, "
+                   "kommuner och regioner. "
                    "https://kop.example.org/k/kop-2024-001/")
     assert "version 1.0" in box.get_text() and "2024-04-01" in box.get_text()
     # without JavaScript the copy buttons stay hidden and the downloads are plain links

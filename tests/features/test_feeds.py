@@ -26,10 +26,11 @@ def test_atom_feed_lists_new_and_updated_overviews_with_content_dates(link_site)
     # newest update first; the withdrawn overview and the draft are not in the feed
     assert ids == ["https://kop.example.org/k/kop-2024-002/", "https://kop.example.org/k/kop-2024-001/"]
     first = entries[0]
-    assert first.findtext(f"{A}title") == HOSTILE_TITLE
+    assert first.findtext(f"{A}title") == "Exempel: " + HOSTILE_TITLE  # the fixture's overviews are examples
     assert first.findtext(f"{A}updated") == "2024-09-02T00:00:00+02:00"  # Stockholm summer time
     assert first.findtext(f"{A}published") == "2024-03-15T00:00:00+01:00"
-    assert first.findtext(f"{A}summary").startswith("Uppdaterad till version 1.1.")
+    assert first.findtext(f"{A}summary").startswith("Detta är ett demonstrationsexempel, inte en riktig "
+                                                    "kunskapsöversikt. Uppdaterad till version 1.1.")
     assert [a.findtext(f"{A}name") for a in first.findall(f"{A}author")] == ["Testforskare A", "Testpraktiker B"]
     assert [c.get("term") for c in first.findall(f"{A}category")] == ["samverkan och organisering"]
     # the feed's own date is the newest content date, never the build clock
@@ -55,7 +56,9 @@ def test_catalogue_has_every_published_overview(link_site):
         "publicerad", "2024-03-15", "2024-04-01", "1.0")
     assert first["authors"][0] == {"name": "Testforskare A", "affiliation": "Testlärosätet", "role": "forskare",
                                    "orcid": "0000-0002-1825-0097"}
-    assert first["findings"][0]["strength"] == "medel"
+    # KÖP's own assessment travels as given; the removed field 'strength' never appears
+    assert first["findings"][0]["certainty"] == {"level": "måttlig", "assessed_by": "Testforskare A"}
+    assert "strength" not in first["findings"][0]
     assert first["seminars"] == ["https://kop.example.org/seminarier/tidigare-seminarium/",
                                  "https://kop.example.org/seminarier/kommande-seminarium/"]
     assert first["cite"]["bibtex"].endswith("/oversikter/testoversikt/citera.bib")

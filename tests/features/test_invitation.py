@@ -40,7 +40,7 @@ def test_demonstration_invitation_matches_golden_file(fmt, capsys):
 def test_text_invitation_has_permanent_links_and_says_it_is_an_example(capsys):
     assert main(["inbjudan", DEMO, "--root", str(REPO)]) == 0
     text = capsys.readouterr().out
-    assert text.startswith("OBS! Det här är ett exempel")
+    assert text.startswith("OBS! Detta är ett demonstrationsexempel, inte ett riktigt seminarium.")
     assert "seminarieserien ”Det socialt hållbara välfärdssamhället”" in text
     for oid in ("kop-2024-001", "kop-2024-002", "kop-2024-003"):
         assert f"https://kop.example.org/k/{oid}/" in text
@@ -54,7 +54,7 @@ def test_html_invitation_escapes_every_value(link_site, capsys):
     assert "<script>" not in html
     page = BeautifulSoup(html, "html.parser")
     titles = [a.get_text() for a in page.select("li a[href*='/k/']")]
-    assert titles == ["Testöversikt om samverkan", HOSTILE_TITLE]
+    assert titles == ["Exempel: Testöversikt om samverkan", "Exempel: " + HOSTILE_TITLE]  # example overviews
 
 
 def test_unknown_seminar_is_a_usage_error_with_a_suggestion(capsys):

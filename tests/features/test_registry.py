@@ -112,9 +112,10 @@ def test_register_only_adds(registered, capsys):
         .replace("id: kop-2024-002", "id: kop-2024-009"), encoding="utf-8")
     before = set(path.read_text(encoding="utf-8").splitlines())
     assert main(["registrera", "--root", str(registered)]) == 0
-    assert "Lade till 2 adresser" in capsys.readouterr().err  # /k/kop-2024-009/ and /oversikter/ny/
+    # /k/kop-2024-009/, /oversikter/ny/ and the version address /k/kop-2024-009/v/<version>/
+    assert "Lade till 3 adresser" in capsys.readouterr().err
     after = set(path.read_text(encoding="utf-8").splitlines())
-    assert after - before == {"/k/kop-2024-009/", "/oversikter/ny/"}
+    assert after - before == {"/k/kop-2024-009/", "/oversikter/ny/", "/k/kop-2024-009/v/1.1/"}
 
 
 @pytest.mark.slow

@@ -19,15 +19,17 @@ META = {
     "id": "kop-2024-009", "title": "Barnavård", "summary": "Kort.", "status": "publicerad",
     "published": "2024-05-01", "method": "scoping review", "area": ["barn och unga"],
     "keywords": ["barnavård"], "synonyms": ["vård", "<img src=x onerror=alert(1)>"],
-    "findings": [{"statement": "S", "strength": "svag", "references": ["k"]},
-                 {"statement": "T", "strength": "stark", "references": ["k"]},
-                 {"statement": "U", "strength": "svag", "references": ["k"]}],
+    "findings": [{"statement": "S", "certainty": {"level": "låg", "assessed_by": "A"}, "references": ["k"]},
+                 {"statement": "T", "certainty": {"level": "hög", "assessed_by": "A"}, "references": ["k"]},
+                 {"statement": "U", "certainty": {"level": "låg", "assessed_by": "A"}, "references": ["k"]},
+                 {"statement": "V", "source_grade": {"grade": "stark", "source": "k", "scale": "S."},
+                  "references": ["k"]}],
 }
 
 
 def test_facet_values_come_from_front_matter():
     assert facet_values(META) == {
-        "area": ["barn och unga"], "method": ["scoping review"], "strength": ["stark", "svag"],
+        "area": ["barn och unga"], "method": ["scoping review"], "certainty": ["hög", "låg"],
         "year": ["2024"], "status": ["publicerad"],
     }
 
@@ -38,10 +40,11 @@ def test_index_markup_has_filters_meta_and_weighted_synonyms_all_escaped():
     assert box.has_attr("hidden")
     filters = [(s["data-pagefind-filter"].split("[")[0], s["data-kop-value"])
                for s in box.select("[data-pagefind-filter]")]
-    assert ("strength", "stark") in filters and ("year", "2024") in filters and ("area", "barn och unga") in filters
+    assert ("certainty", "hög") in filters and ("certainty", "stark") not in filters
+    assert ("year", "2024") in filters and ("area", "barn och unga") in filters
     assert ("typ", "oversikt") in filters  # the overview scope
     meta = {s["data-pagefind-meta"].split("[")[0]: s["data-kop-value"] for s in box.select("[data-pagefind-meta]")}
-    assert meta == {"area": "barn och unga", "status": "Publicerad", "published": "1"}
+    assert meta == {"area": "barn och unga", "status": "Publicerad", "published": "1", "certainty": "Hög, Låg"}
     weighted = box.select_one("[data-pagefind-weight]")
     assert "vård" in weighted.get_text() and int(weighted["data-pagefind-weight"]) > 1
     assert soup.find("img") is None and "&lt;img" in index_markup(META)
@@ -80,11 +83,11 @@ def test_search_page_is_a_get_form_with_one_checkbox_per_present_value():
     form = soup.find("form", id="kop-search-form")
     assert form["method"] == "get" and form["action"] == "./"
     boxes = {(b["name"], b["value"]) for b in form.select("input[type=checkbox]")}
-    assert boxes == {("area", "barn och unga"), ("method", "scoping review"), ("strength", "svag"),
-                     ("strength", "stark"), ("year", "2024"), ("status", "publicerad")}
+    assert boxes == {("area", "barn och unga"), ("method", "scoping review"), ("certainty", "låg"),
+                     ("certainty", "hög"), ("year", "2024"), ("status", "publicerad")}
     labels = [fs.legend.get_text() for fs in form.select("fieldset")]
     assert labels == ["Område", "Metod", "Evidensstyrka som förekommer", "Publiceringsår", "Status"]
-    assert "Stark evidens" in form.get_text()
+    assert "Hög (1)" in form.get_text() and "stark" not in form.get_text().lower()
 
 
 def test_stale_search_banner_depends_on_the_configured_age():

@@ -26,19 +26,12 @@ def metas(h: BeautifulSoup, attr: str, name: str) -> list[str]:
     return [m["content"] for m in h.find_all("meta", attrs={attr: name})]
 
 
-def test_highwire_citation_tags(link_site):
+def test_examples_have_no_highwire_citation_tags(link_site):
+    # the link site's overviews are demonstration examples: scholarly indexers must not list them
+    # (a real overview's citation_* tags: tests/features/test_example_mark_exports.py)
     h = head(link_site / "site", "testoversikt")
-    assert metas(h, "name", "citation_title") == ["Testöversikt om samverkan"]
-    assert metas(h, "name", "citation_author") == ["Testforskare A", "Testpraktiker B"]
-    assert metas(h, "name", "citation_author_orcid") == ["https://orcid.org/0000-0002-1825-0097"]
-    assert metas(h, "name", "citation_publication_date") == ["2024/03/15"]
-    assert metas(h, "name", "citation_online_date") == ["2024/04/01"]
-    assert metas(h, "name", "citation_publisher") == ["KÖP – samverkan mellan lärosäte, kommuner och regioner"]
-    assert metas(h, "name", "citation_language") == ["sv"]
-    assert metas(h, "name", "citation_technical_report_number") == ["kop-2024-001"]
+    assert [m for m in h.find_all("meta") if str(m.get("name", "")).startswith("citation_")] == []
     url = "https://kop.example.org/oversikter/testoversikt/"
-    assert metas(h, "name", "citation_abstract_html_url") == [url]
-    assert metas(h, "name", "citation_fulltext_html_url") == [url]
     assert [link["href"] for link in h.find_all("link", rel="canonical")] == [url]
 
 
@@ -47,7 +40,7 @@ def test_schema_org_json_ld(link_site):
     (script,) = h.find_all("script", type="application/ld+json")
     data = json.loads(script.string)
     assert data["@type"] == "ScholarlyArticle" and data["@context"] == "https://schema.org"
-    assert data["name"] == "Testöversikt om samverkan"
+    assert data["name"] == "Exempel: Testöversikt om samverkan"  # the fixture is a demonstration example
     assert data["@id"] == "https://kop.example.org/k/kop-2024-001/"
     assert data["url"] == "https://kop.example.org/oversikter/testoversikt/"
     assert [a["name"] for a in data["author"]] == ["Testforskare A", "Testpraktiker B"]
@@ -60,9 +53,9 @@ def test_open_graph_and_twitter_card_with_a_real_preview_image(link_site):
     site = link_site / "site"
     h = head(site, "testoversikt")
     assert metas(h, "property", "og:type") == ["article"]
-    assert metas(h, "property", "og:title") == ["Testöversikt om samverkan"]
+    assert metas(h, "property", "og:title") == ["Exempel: Testöversikt om samverkan"]
     assert metas(h, "property", "og:site_name") == ["KÖP – kunskapsöversikter för socialtjänsten"]
-    assert metas(h, "property", "og:description")[0].startswith("En kort sammanfattning")
+    assert metas(h, "property", "og:description")[0].startswith("Detta är ett demonstrationsexempel")
     assert metas(h, "name", "twitter:card") == ["summary_large_image"]
     (image,) = metas(h, "property", "og:image")
     assert metas(h, "name", "twitter:image") == [image]
@@ -73,7 +66,7 @@ def test_open_graph_and_twitter_card_with_a_real_preview_image(link_site):
         assert img.format == "PNG" and img.size == (1200, 630)
         assert (str(img.width), str(img.height)) == (metas(h, "property", "og:image:width")[0],
                                                      metas(h, "property", "og:image:height")[0])
-    assert metas(h, "property", "og:image:alt")[0].startswith("Testöversikt om samverkan")
+    assert metas(h, "property", "og:image:alt")[0].startswith("Exempel: Testöversikt om samverkan")
 
 
 def test_feed_link_on_every_page(link_site):
@@ -88,10 +81,10 @@ def test_hostile_title_survives_every_context_as_text(link_site):
     site = link_site / "site"
     raw = (site / "oversikter" / "annan-oversikt" / "index.html").read_text(encoding="utf-8")
     h = BeautifulSoup(raw, "html.parser").head
-    assert metas(h, "name", "citation_title") == [HOSTILE_TITLE]
-    assert metas(h, "property", "og:title") == [HOSTILE_TITLE]
+    assert metas(h, "name", "twitter:title") == ["Exempel: " + HOSTILE_TITLE]
+    assert metas(h, "property", "og:title") == ["Exempel: " + HOSTILE_TITLE]
     (script,) = h.find_all("script", type="application/ld+json")
-    assert json.loads(script.string)["name"] == HOSTILE_TITLE
+    assert json.loads(script.string)["name"] == "Exempel: " + HOSTILE_TITLE
     assert "</script>alert" not in raw and "<script>alert" not in raw
     scripts = [s for s in h.find_all("script") if s.get("type") == "application/ld+json"]
     assert len(scripts) == 1  # the title did not open or close a script element

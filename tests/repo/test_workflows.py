@@ -58,8 +58,10 @@ def test_zizmor_finds_nothing() -> None:
 
 
 @pytest.mark.parametrize(("schema", "files"), [
-    ("vendor.github-workflows", ["pr.yml", "pr-kommentar.yml", "deploy.yml", "veckovis.yml"]),
-    ("custom.github-workflows-require-timeout", ["pr.yml", "pr-kommentar.yml", "deploy.yml", "veckovis.yml"]),
+    ("vendor.github-workflows", ["pr.yml", "pr-kommentar.yml", "pr-forhandsvisning.yml", "deploy.yml",
+                                "veckovis.yml"]),
+    ("custom.github-workflows-require-timeout", ["pr.yml", "pr-kommentar.yml", "pr-forhandsvisning.yml", "deploy.yml",
+                                                "veckovis.yml"]),
     ("vendor.github-issue-forms", ["foresla-oversikt.yml", "fel-i-oversikt.yml", "problem-med-webbplatsen.yml"]),
     ("vendor.github-issue-config", ["config.yml"]),
     ("vendor.dependabot", ["dependabot.yml"]),
@@ -87,7 +89,8 @@ def test_pull_request_workflow_follows_the_rules() -> None:
     # the fast path: check + strict build (links) + the report, for every pull request
     content_runs = [step["run"] for step in jobs["content"]["steps"] if "run" in step]
     assert content_runs[:2] == ["make check", "make site"]
-    assert "kop kommentar" in content_runs[2]
+    assert "kop build --forhandsvisning" in content_runs[2]  # a preview also when the check fails
+    assert "kop kommentar" in content_runs[3]
     assert "content" not in jobs["content"].get("needs", []) and "if" not in jobs["content"]
     # the full path only when code changed; skipped counts as passed for a required check
     assert jobs["code"]["needs"] == "changes" and jobs["code"]["if"] == "needs.changes.outputs.code == 'true'"
@@ -130,13 +133,14 @@ def test_deploy_workflow_follows_the_rules() -> None:
     assert "actions/deploy-pages" in deploy_uses
     build_uses = {step.get("uses", "").split("@")[0]: step for step in jobs["build"]["steps"]}
     assert build_uses["actions/checkout"]["with"]["persist-credentials"] is False
+    assert build_uses["actions/checkout"]["with"]["fetch-depth"] == 0  # older versions come from the history
     (site,) = [step for step in jobs["build"]["steps"] if step.get("run") == "make site"]
     assert site["env"] == {"KOP_PUBLISH": "1"}  # the placeholder address can never be published
 
 
 def test_every_workflow_is_checked() -> None:
-    assert sorted(p.name for p in WORKFLOWS.glob("*.yml")) == ["deploy.yml", "pr-kommentar.yml", "pr.yml",
-                                                              "veckovis.yml"]
+    assert sorted(p.name for p in WORKFLOWS.glob("*.yml")) == ["deploy.yml", "pr-forhandsvisning.yml",
+                                                              "pr-kommentar.yml", "pr.yml", "veckovis.yml"]
 
 
 def test_weekly_workflow_runs_the_full_suite_on_a_schedule_only() -> None:
@@ -173,12 +177,13 @@ def test_lock_has_hashes_for_every_package_and_pins_every_direct_dependency() ->
     assert "--require-hashes -r requirements.lock" in makefile
 
 
-@pytest.mark.parametrize("name", ["pr.yml", "pr-kommentar.yml", "deploy.yml", "veckovis.yml"])
+@pytest.mark.parametrize("name", ["pr.yml", "pr-kommentar.yml", "pr-forhandsvisning.yml", "deploy.yml",
+                                  "veckovis.yml"])
 def test_actions_pinned_and_no_event_text_in_shell(name: str) -> None:
     text = (WORKFLOWS / name).read_text(encoding="utf-8")
     code = "\n".join(line.split("#", 1)[0] for line in text.splitlines())
     assert "pull_request_target" not in code
-    assert ("workflow_run" in code) == (name == "pr-kommentar.yml")
+    assert ("workflow_run" in code) == (name in ("pr-kommentar.yml", "pr-forhandsvisning.yml"))
     for line in text.splitlines():
         if re.match(r"\s*-?\s*uses:", line):
             ref = line.split("uses:", 1)[1].split("#", 1)[0].strip()

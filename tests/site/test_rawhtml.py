@@ -80,6 +80,14 @@ def test_every_generated_page_renders_as_it_would_as_plain_raw_html(link_site: P
     assert len(marked) >= 10, [p.name for p in marked]
     for page in marked:
         _, body = [*get_data(page.read_text(encoding="utf-8"))][::-1]
+        # Deliberate exception: an overview's title is a Markdown heading inside its header card, so that it
+        # leads the page's table of contents (the skip link's target). Plain raw-HTML parsing does not convert
+        # a heading inside an open element, so that one line is compared on its own.
+        title = re.search(r"^# .* \{#kop-titel\}$", body, flags=re.M)
+        if title:
+            heading = converter(config).convert(title.group(0))
+            assert heading.startswith('<h1 id="kop-titel">'), heading
+            body = body.replace(title.group(0), "")
         fast = converter(config).convert(body)
         plain = converter(config, with_rawhtml=False).convert(body.replace(OPEN, "").replace(CLOSE, ""))
         assert OPEN not in fast and CLOSE not in fast

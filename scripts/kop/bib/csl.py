@@ -138,6 +138,10 @@ def csl_item(key: str, entry_type: str, raw: dict[str, str], text: dict[str, str
         issue = number or text.get("issue")
         if issue:
             item["issue"] = issue
+        if text.get("eid"):
+            # biblatex's eid is the article number (eLocator); apa.csl prints CSL "number" of a
+            # journal article as "Artikel e007" in place of the pages (APA 7, 9.27).
+            item["number"] = text["eid"]
     else:
         if text.get("issue"):
             item["issue"] = text["issue"]

@@ -17,7 +17,10 @@ __all__ = ["FOUR_DIGITS", "IN_PRESS", "csl_issued", "in_press", "parse_date_fiel
 _ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?(?:[T ][0-9:.]+(?:Z|[+-][0-9:]+)?)?\Z")
 FOUR_DIGITS = re.compile(r"\d{4}\Z")
 #: ``year`` values that mean "accepted, not yet published"; APA 7 writes "(in press)", in Swedish "(i tryck)".
-_IN_PRESS_YEARS = frozenset({"in press", "inpress", "i tryck", "under tryckning"})
+#: "forthcoming" is what biblatex's ``pubstate`` and several reference managers write for the same state.
+_IN_PRESS_YEARS = frozenset({"in press", "inpress", "forthcoming", "i tryck", "under tryckning"})
+#: biblatex ``pubstate`` values for an accepted work (biblatex's own keys, and the spelled-out form).
+_IN_PRESS_STATES = frozenset({"inpress", "in press", "forthcoming"})
 #: CSL ``status`` for an in-press work; Pandoc's citeproc with apa.csl puts it where the year goes.
 IN_PRESS = "i tryck"
 _MONTHS = {
@@ -76,10 +79,14 @@ def parse_date_field(value: str) -> list[list[int]] | None:
 
 
 def in_press(fields: dict[str, str]) -> bool:
-    """True if ``year`` says "in press" (or "i tryck") or biblatex's ``pubstate`` is ``inpress``."""
+    """True if ``year`` says "in press", "forthcoming" or "i tryck", or ``pubstate`` is ``inpress``/``forthcoming``.
+
+    APA 7 has one state for an accepted work that is not yet published, "in press"; biblatex
+    and some reference managers call it "forthcoming", so both render "(i tryck)".
+    """
     year = fields.get("year", "").strip().lower()
     pubstate = fields.get("pubstate", "").strip().lower()
-    return year in _IN_PRESS_YEARS or pubstate in ("inpress", "in press")
+    return year in _IN_PRESS_YEARS or pubstate in _IN_PRESS_STATES
 
 
 def parse_month(value: str) -> int | None:

@@ -26,7 +26,8 @@ _REQUIRED: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
     "thesis": (_AUTHOR, _TITLE, (("school", "institution"), "school"), _YEAR),
     "techreport": (_AUTHOR, _TITLE, (("institution",), "institution"), _YEAR),
     "report": (_AUTHOR, _TITLE, (("institution",), "institution"), _YEAR),
-    "misc": (_TITLE, (("year", "date", "urldate"), "year, date eller urldate")),
+    # APA 7: a work with no date (a slide deck, a leaflet) is cited "(u.å.)", so @misc needs only its title.
+    "misc": (_TITLE,),
     "online": (_TITLE, (("year", "date", "urldate"), "year, date eller urldate")),
 }
 

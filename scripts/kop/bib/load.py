@@ -43,7 +43,7 @@ from kop.core.catalogue import message
 from kop.core.messages import did_you_mean
 from kop.core.model import Diagnostic, Reference
 
-__all__ = ["UNUSED", "load_bibliography"]
+__all__ = ["UNUSED", "load_bibliography", "unreadable_keys"]
 
 UNPARSABLE = message("KOP201")
 DUPLICATE_KEY = message("KOP202")
@@ -64,6 +64,12 @@ MISSING_XDATA = message("KOP226")
 INHERITANCE_LOOP = message("KOP227")
 CASE_ONLY_KEYS = message("KOP228")
 UNDEFINED_MONTH = message("KOP230")
+UNREADABLE_ENTRY = message("KOP231")
+LOCAL_FILE_FIELD = message("KOP233")
+_LOCAL_FIELDS = frozenset({"file"})  # Zotero's attachment paths (C:\Users\…): never kept, never published
+_MAX_KEYS_SHOWN = 50
+_SPAN_KEY = re.compile(r"@[ \t]*(\w+)[ \t]*[{(][ \t\n]*([^,\s{}()\"=']+)[ \t]*,")
+_SHOWN_KEY = re.compile(r"'([^']+)'")
 _MAX_INHERITANCE_DEPTH = 32  # real chains are short (@mvbook → @book → @inbook); hostile ones are cut here
 _MAX_KNOWN_FIELD_NAMES = 10_000  # bound on the per-load memo of field names already checked
 
@@ -203,6 +209,7 @@ class _Loader:
         # nothing one file contains outlives its load; bounded because hostile files can hold
         # any number of distinct names (the check is only skipped for remembered ones).
         self.known_field_names: set[str] = set()
+        self.local_files: list[tuple[str, int]] = []  # (key, line) of every `file` field dropped
 
     def report(self, diagnostic: Diagnostic) -> None:
         self.diagnostics.append(diagnostic)
@@ -262,6 +269,11 @@ class _Loader:
             elif isinstance(block, bibmodel.ImplicitComment) and not after_failure:
                 self.stray(block, offset)
             after_failure = False
+        if self.local_files:  # one warning for the whole export, at the first one
+            key, line = self.local_files[0]
+            count = len(self.local_files)
+            more = f" Det gäller {count} poster i filen; alla file-fält hoppas över." if count > 1 else ""
+            self.report(LOCAL_FILE_FIELD.at(self.path, line, 0, key=key, more=more))
         # Pass 3: inheritance, checks and CSL, now that every entry is known.
         self.case_only_keys()
         for key, (entry_type, line, raw, field_lines) in self.pending.items():
@@ -282,9 +294,16 @@ class _Loader:
             self.report(INTERNAL_ERROR.at(self.path, line, 0, what=what, error=_short(error)))
 
     def failed(self, block: Any, offset: int) -> None:
+        """KOP231 naming the keys of an unreadable span (root cause first), else KOP201."""
         line = (block.start_line or 0) + offset + 1
         description, _ = _describe_block(block.raw or "")
-        self.report(UNPARSABLE.at(self.path, line, 0, block=description, reason=_abort_reason(block.error)))
+        reason = _abort_reason(block.error)
+        keys = span_keys(block.raw or "")
+        if keys:
+            self.report(UNREADABLE_ENTRY.at(self.path, line, 0, row=line, reason=reason, keys=_key_list(keys),
+                                            first=keys[0]))
+            return
+        self.report(UNPARSABLE.at(self.path, line, 0, block=description, reason=reason))
 
     def stray(self, block: Any, offset: int) -> None:
         comment = block.comment or ""
@@ -345,6 +364,9 @@ class _Loader:
                 where = f"i fältet '{name}' i posten '{key}'"
                 self.report(BAD_VALUE.at(self.path, field_line, 0, where=where, reason=str(error)))
 
+        for name in _LOCAL_FIELDS & raw.keys():  # a local path is private: drop it before anything can show it
+            del raw[name]
+            self.local_files.append((key, field_lines[name]))
         self.pending[key] = (entry_type, line, raw, field_lines)
 
     # -- inheritance and checks -----------------------------------------------------
@@ -416,6 +438,41 @@ class _Loader:
         reason = f"fältnamnet '{shown}' är ogiltigt" if shown else "ett fältnamn saknas före '='"
         self.report(UNPARSABLE.at(self.path, field_line, 0, block=f"posten '{key}'", reason=reason))
         return False
+
+
+def span_keys(raw: str) -> list[str]:
+    """The entry keys written in a block that could not be parsed, in order, without duplicates."""
+    keys: dict[str, None] = {}
+    for match in _SPAN_KEY.finditer(raw):
+        if match.group(1).lower() not in ("string", "comment", "preamble"):
+            keys.setdefault(match.group(2), None)
+    return list(keys)
+
+
+def _key_list(keys: list[str]) -> str:
+    """"nyckeln 'a'" or "nycklarna 'a', 'b' och 'c'" (at most :data:`_MAX_KEYS_SHOWN`)."""
+    shown = [f"'{key}'" for key in keys[:_MAX_KEYS_SHOWN]]
+    if len(keys) > _MAX_KEYS_SHOWN:
+        shown.append(f"{len(keys) - _MAX_KEYS_SHOWN} till")
+    if len(shown) == 1:
+        return f"nyckeln {shown[0]}"
+    return "nycklarna " + ", ".join(shown[:-1]) + " och " + shown[-1]
+
+
+def unreadable_keys(diagnostics: list[Diagnostic]) -> set[str]:
+    """Keys written in entries that could not be read (KOP231), read back from those diagnostics.
+
+    A citation of such a key is not an unknown key: its entry is broken, and the one
+    KOP231 at the entry says so. The check pipeline adds these to the known keys so that
+    the root cause is the only message. Read from the diagnostics because those are what
+    the content cache keeps.
+    """
+    keys: set[str] = set()
+    for diagnostic in diagnostics:
+        if diagnostic.code == UNREADABLE_ENTRY.code:
+            _, _, listed = diagnostic.message.rpartition(". Den innehåller ")
+            keys.update(_SHOWN_KEY.findall(listed))
+    return keys
 
 
 def _short(error: BaseException) -> str:

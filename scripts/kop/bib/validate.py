@@ -14,6 +14,7 @@ from kop.bib.dates import FOUR_DIGITS, in_press, parse_date_field
 from kop.bib.doi import normalise_doi
 from kop.bib.entrytypes import KNOWN_TYPES, required_fields
 from kop.bib.latex import decode_latex, decode_verbatim
+from kop.bib.titlecase import is_english, might_be_title_case, title_case_suggestion
 from kop.core.catalogue import message
 from kop.core.messages import did_you_mean
 from kop.core.model import Diagnostic
@@ -30,6 +31,7 @@ BAD_ACCESS_DATE = message("KOP229")
 BAD_URL = message("KOP220")
 UNSAFE_DOI = message("KOP221")
 CONTROL_IN_FIELD = message("KOP222")
+TITLE_CASE = message("KOP232")
 
 # Fields whose value becomes a link in the reference list (the URL policy: http and https only)
 _URL_FIELDS = ("url", "urlraw")
@@ -119,6 +121,11 @@ def validate_entry(
     problem = key_problem(key)
     if problem:
         report(BAD_KEY.at(path, line, 0, key=key, problem=problem))
+    title = raw.get("title", "")
+    if title and might_be_title_case(title) and is_english(raw):  # Zotero's Title Case against APA 7's sentence case
+        suggestion = title_case_suggestion(title)
+        if suggestion is not None:
+            report(TITLE_CASE.at(path, field_lines.get("title", line), 0, key=key, suggestion=shorten(suggestion, 200)))
 
 
 def shorten(value: str, limit: int = 60) -> str:

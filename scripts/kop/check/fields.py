@@ -13,13 +13,13 @@ from functools import lru_cache
 from typing import Any
 
 import jsonschema
-from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema import Draft202012Validator
 
 from kop.core.catalogue import message
 from kop.core.messages import did_you_mean
 from kop.core.model import Diagnostic, Overview
 from kop.core.slugs import is_slug, slugify
-from kop.schema.load import resolved_schema
+from kop.schema.load import overview_validator, resolved_schema
 
 REQUIRED = message("KOP110")
 UNKNOWN_FIELD = message("KOP111")
@@ -42,6 +42,14 @@ UNKNOWN_FINDING_REFERENCE = message("KOP129")
 MISSING_PUBLISHED = message("KOP130")
 SELF_RELATED = message("KOP131")
 PERIOD_REVERSED = message("KOP132")
+STRENGTH_REMOVED = message("KOP160")
+NO_CERTAINTY = message("KOP161")
+UNKNOWN_GRADE_SOURCE = message("KOP162")
+UNKNOWN_INCLUDED_STUDY = message("KOP163")
+DUPLICATE_INCLUDED_STUDY = message("KOP164")
+
+# A finding field that no longer exists: its own message (KOP160) instead of "unknown field".
+REMOVED_FINDING_FIELD = "strength"
 
 _TYPE_NAMES = {
     "string": "en text",
@@ -88,9 +96,17 @@ def field_name(path: Iterable[Any]) -> str:
     return out or "front matter"
 
 
+# The validator is built once, in kop.schema.load; this name stays for tests that clear its cache.
+_validator = overview_validator
+
+
 @lru_cache(maxsize=1)
-def _validator() -> Draft202012Validator:
-    return Draft202012Validator(resolved_schema(), format_checker=FormatChecker(formats=["date"]))
+def _summary_word_limit() -> int:
+    return int(resolved_schema()["properties"]["summary"].get("x-kop-max-words", 200))
+
+
+def _is_finding(path: tuple[Any, ...]) -> bool:
+    return len(path) == 2 and path[0] == "findings" and isinstance(path[1], int)
 
 
 def schema_diagnostics(ov: Overview, display: str, validator: Draft202012Validator | None = None) -> list[Diagnostic]:
@@ -100,7 +116,7 @@ def schema_diagnostics(ov: Overview, display: str, validator: Draft202012Validat
     content type gets the same Swedish messages at the exact YAML key.
     """
     out: list[Diagnostic] = []
-    validator = validator or _validator()
+    validator = validator or overview_validator()
     for err in sorted(validator.iter_errors(ov.meta), key=lambda e: [str(p) for p in e.absolute_path]):
         out.extend(_schema_error(err, ov, display))
     return out
@@ -124,6 +140,9 @@ def _schema_error(err: jsonschema.ValidationError, ov: Overview, display: str) -
         out = []
         for key in extra:
             line, col = ov.pos(*path, key)
+            if key == REMOVED_FINDING_FIELD and _is_finding(path):
+                out.append(STRENGTH_REMOVED.at(display, line, col, value=err.instance[key]))
+                continue
             out.append(
                 UNKNOWN_FIELD.at(display, line, col, field=field_name((*path, key)),
                                  suggestion=did_you_mean(key, allowed), allowed=", ".join(allowed))
@@ -131,6 +150,10 @@ def _schema_error(err: jsonschema.ValidationError, ov: Overview, display: str) -
         return out
     line, col = ov.pos(*path)
     value = err.instance
+    if kind == "anyOf" and _is_finding(path):
+        # a finding needs certainty or source_grade; an old file's strength already has KOP160
+        has_old_field = isinstance(value, dict) and REMOVED_FINDING_FIELD in value
+        return [] if has_old_field else [NO_CERTAINTY.at(display, line, col)]
     if kind == "type":
         expected = schema.get("type")
         expected_name = _TYPE_NAMES.get(expected, str(expected))
@@ -146,7 +169,8 @@ def _schema_error(err: jsonschema.ValidationError, ov: Overview, display: str) -
         return [BAD_FORMAT.at(display, line, col, field=name, value=value, expected=expected)]
     if kind == "format":
         return [BAD_DATE.at(display, line, col, field=name, value=value)]
-    if kind in ("minItems", "maxItems", "minLength", "maxLength", "minimum", "maximum", "uniqueItems"):
+    if kind in ("minItems", "maxItems", "minLength", "maxLength", "minimum", "maximum", "uniqueItems",
+                "minProperties"):
         problem, fix = _length_problem(kind, err.validator_value)
         return [BAD_LENGTH.at(display, line, col, field=name, problem=problem, fix=fix)]
     return [SCHEMA_OTHER.at(display, line, col, field=name, problem=err.message)]
@@ -161,6 +185,7 @@ def _length_problem(kind: str, limit: Any) -> tuple[str, str]:
         "minimum": (f"är för litet (minst {limit})", "Rätta värdet."),
         "maximum": (f"är för stort (högst {limit})", "Rätta värdet."),
         "uniqueItems": ("innehåller samma värde två gånger", "Ta bort dubbletten."),
+        "minProperties": ("är tomt", "Fyll i minst ett av fälten under det, eller ta bort det."),
     }[kind]
 
 
@@ -194,10 +219,15 @@ def rule_diagnostics(ov: Overview, display: str, today: date, bib_keys: Collecti
         out.append(BAD_SLUG.at(display, 1, 1, name=ov.slug + ".md",
                                suggestion=slugify(str(meta.get("title") or ov.slug)) or "min-oversikt"))
 
-    for field_path in (("published",), ("updated",), ("search", "date")):
+    reviews = meta.get("review")
+    review_dates = [("review", i, "date") for i in range(len(reviews))] if isinstance(reviews, list) else []
+    for field_path in (("published",), ("updated",), ("search", "date"), *review_dates):
         value = meta
         for part in field_path:
-            value = value.get(part) if isinstance(value, dict) else None
+            if isinstance(part, int):
+                value = value[part] if isinstance(value, list) else None
+            else:
+                value = value.get(part) if isinstance(value, dict) else None
         parsed = _parse_date(value)
         if parsed and parsed > today:
             line, col = ov.pos(*field_path)
@@ -219,7 +249,7 @@ def rule_diagnostics(ov: Overview, display: str, today: date, bib_keys: Collecti
             out.append(BAD_ORCID.at(display, line, col, value=orcid))
 
     summary = meta.get("summary")
-    limit = resolved_schema()["properties"]["summary"].get("x-kop-max-words", 200)
+    limit = _summary_word_limit()
     if isinstance(summary, str):
         count = len(summary.split())
         if count > limit:
@@ -235,18 +265,56 @@ def rule_diagnostics(ov: Overview, display: str, today: date, bib_keys: Collecti
             line, col = ov.pos("search", "period")
             out.append(PERIOD_REVERSED.at(display, line, col, start=start, end=end))
 
-    for i, finding in enumerate(meta.get("findings") or []):
-        refs = finding.get("references") if isinstance(finding, dict) else None
-        for j, key in enumerate(refs or [] if isinstance(refs, list) else []):
-            if isinstance(key, str) and key.lstrip("@") not in bib_keys:
-                line, col = ov.pos("findings", i, "references", j)
-                out.append(UNKNOWN_FINDING_REFERENCE.at(display, line, col, key=key,
-                                                        suggestion=did_you_mean(key.lstrip("@"), bib_keys)))
+    out.extend(_finding_keys(ov, display, bib_keys))
+    out.extend(_included_studies(ov, display, bib_keys))
     article = meta.get("article")
     if isinstance(article, str) and article.lstrip("@") not in bib_keys:
         line, col = ov.pos("article")
         out.append(UNKNOWN_ARTICLE.at(display, line, col, key=article,
                                       suggestion=did_you_mean(article.lstrip("@"), bib_keys)))
+    return out
+
+
+def _finding_keys(ov: Overview, display: str, bib_keys: Collection[str]) -> list[Diagnostic]:
+    """Every finding's references (KOP129) and the source of its source grade (KOP162) are in references.bib."""
+    out: list[Diagnostic] = []
+    findings = ov.meta.get("findings")
+    for i, finding in enumerate(findings if isinstance(findings, list) else []):
+        if not isinstance(finding, dict):
+            continue
+        refs = finding.get("references")
+        for j, key in enumerate(refs if isinstance(refs, list) else []):
+            if isinstance(key, str) and key.lstrip("@") not in bib_keys:
+                line, col = ov.pos("findings", i, "references", j)
+                out.append(UNKNOWN_FINDING_REFERENCE.at(display, line, col, key=key,
+                                                        suggestion=did_you_mean(key.lstrip("@"), bib_keys)))
+        grade = finding.get("source_grade")
+        source = grade.get("source") if isinstance(grade, dict) else None
+        if isinstance(source, str) and source and source.lstrip("@") not in bib_keys:
+            line, col = ov.pos("findings", i, "source_grade", "source")
+            out.append(UNKNOWN_GRADE_SOURCE.at(display, line, col, key=source,
+                                               suggestion=did_you_mean(source.lstrip("@"), bib_keys)))
+    return out
+
+
+def _included_studies(ov: Overview, display: str, bib_keys: Collection[str]) -> list[Diagnostic]:
+    """Each included study is in references.bib (KOP163) and listed once (KOP164)."""
+    out: list[Diagnostic] = []
+    studies = ov.meta.get("included_studies")
+    first: dict[str, int] = {}
+    for i, study in enumerate(studies if isinstance(studies, list) else []):
+        key = study.get("key") if isinstance(study, dict) else None
+        if not isinstance(key, str) or not key:
+            continue
+        line, col = ov.pos("included_studies", i, "key")
+        bare = key.lstrip("@")
+        if bare not in bib_keys:
+            out.append(UNKNOWN_INCLUDED_STUDY.at(display, line, col, key=key,
+                                                 suggestion=did_you_mean(bare, bib_keys)))
+        if bare in first:
+            out.append(DUPLICATE_INCLUDED_STUDY.at(display, line, col, key=key, first=first[bare]))
+        else:
+            first[bare] = line
     return out
 
 

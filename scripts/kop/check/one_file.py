@@ -15,6 +15,7 @@ from kop.check import limits, safety
 from kop.check.control import control_diagnostics
 from kop.check.fields import rule_diagnostics, schema_diagnostics
 from kop.check.placeholders import placeholder_diagnostics
+from kop.check.readability import DEFAULT_LIX_MAX, lix_limit, readability_diagnostics
 from kop.cite.checks import check_keys, malformed_citations
 from kop.cite.scan import scan_citations
 from kop.core.model import Diagnostic, Overview
@@ -42,11 +43,17 @@ def local_checks(path: Path, display: str) -> tuple[Overview, list[Diagnostic]]:
     return ov, diags
 
 
-def key_checks(ov: Overview, display: str, keys: set[str], day: date | None = None) -> list[Diagnostic]:
-    """The checks of one overview against the bibliography's keys and today's date."""
+def key_checks(ov: Overview, display: str, keys: set[str], day: date | None = None,
+               lix_max: float = DEFAULT_LIX_MAX) -> list[Diagnostic]:
+    """The checks of one overview against the bibliography's keys, today's date and the site's settings.
+
+    Readability (KOP165) is here, not in :func:`local_checks`, because its limit comes from
+    mkdocs.yml, which the per-file cache's key does not cover.
+    """
     out: list[Diagnostic] = []
     if ov.meta:
         out.extend(rule_diagnostics(ov, display, day or today(), keys))
+        out.extend(readability_diagnostics(ov, display, lix_max))
     out.extend(check_keys(ov.citations, keys, display))
     return out
 
@@ -59,9 +66,10 @@ def check_one_file(project: Project, path: Path, text: str | None = None, *,
     ``keys``: the bibliography's keys; read from ``references.bib`` when not given.
     """
     if keys is None:
-        from kop.bib.load import load_bibliography
+        from kop.bib.load import load_bibliography, unreadable_keys
 
-        keys = set(load_bibliography(project.bib_path)[0]) if project.bib_path.is_file() else set()
+        refs, bib_diags = load_bibliography(project.bib_path) if project.bib_path.is_file() else ({}, [])
+        keys = set(refs) | unreadable_keys(bib_diags)
     display = project.display(path)
     if text is None:
         ov, diags = local_checks(path, display)
@@ -70,4 +78,4 @@ def check_one_file(project: Project, path: Path, text: str | None = None, *,
             scratch = Path(tmp) / path.name
             scratch.write_text(text, encoding="utf-8")
             ov, diags = local_checks(scratch, display)
-    return diags + key_checks(ov, display, keys)
+    return diags + key_checks(ov, display, keys, lix_max=lix_limit(project.settings))

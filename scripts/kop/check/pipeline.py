@@ -15,6 +15,7 @@ from kop.check import limits
 from kop.check.fields import cross_diagnostics
 from kop.check.hooks import CheckContext, CheckHook
 from kop.check.one_file import key_checks, load_overview, local_checks
+from kop.check.readability import lix_limit
 from kop.cite.keys import cited_keys
 from kop.core.catalogue import message
 from kop.core.project import Project, today
@@ -44,8 +45,9 @@ def check(project: Project, hooks: Sequence[CheckHook] = (),
             cache, project.bib_path, bib_display, lambda p: bibliography.load_bibliography(p, display=bib_display))
         result.diagnostics.extend(bib_diags)
         result.diagnostics.extend(limits.check_bibliography(result.references, bib_display))  # KOP423–424
-    keys = set(result.references)
+    keys = set(result.references) | bibliography.unreadable_keys(result.diagnostics)  # root cause: KOP231 only
     now = today()
+    lix_max = lix_limit(project.settings)  # extra.kop.lix_max in mkdocs.yml
     cited: set[str] = set()
     for path in overview_files(project):
         display = project.display(path)
@@ -54,7 +56,7 @@ def check(project: Project, hooks: Sequence[CheckHook] = (),
         result.displays[ov.slug] = display
         result.overviews.append(ov)
         result.diagnostics.extend(diags)
-        result.diagnostics.extend(key_checks(ov, display, keys, now))
+        result.diagnostics.extend(key_checks(ov, display, keys, now, lix_max))
         cited |= cited_keys(ov)
     result.diagnostics.extend(cross_diagnostics(result.overviews, result.displays, now))
     ctx = CheckContext(result, now, (lambda: addresses(result)) if addresses else set)

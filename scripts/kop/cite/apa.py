@@ -12,13 +12,26 @@ All references take part in the site's runs (``nocite: @*``), which makes the si
 disambiguation a property of the bibliography alone; that is what the site-wide reference
 page shows. Each overview is also a document of its own, whose year suffixes and initials
 are those among the works it cites (:meth:`Formatted.for_page`); only the few overviews
-where that differs from the site get runs of their own, shared where they cannot interact.
+where that differs from the site get runs of their own, shared where they cannot interact
+(with the APA initials rule that is most overviews: 190 of 200 on the medium benchmark corpus).
+
+Caches (``.cache/kop/``, every key a hash of all its inputs): ``citeproc-*`` one run (a
+bucket of the site's works, the bibliography order, or a shared page run), ``citepage-*``
+one overview's own formatting, whatever run it was formatted in, so editing one overview
+re-runs that overview only, and ``citeall-*`` the whole result (a few slots), so a warm
+build or a live-preview rebuild that changes no citation reads one file.
 
 Pandoc is the pinned binary, version-checked (:mod:`kop.cite.pandoc`), and its output is
 checked: every reference and every cluster sent must come back, or the build stops.
 
-Keys are replaced by synthetic ids (``k0``, ``k1`` …) for Pandoc, so keys with any
-characters are safe in Pandoc's syntax and in HTML ids.
+Keys are replaced by synthetic ids for Pandoc (``k`` and the start of the key's SHA-256), so
+keys with any characters are safe in Pandoc's syntax and in HTML ids, and a work keeps its id
+when other works are added: a run's input, and so its cache entry, changes only when its own
+works or clusters do (adding one reference used to renumber every id and re-run everything).
+
+The runs of one build are documents of one or a few Pandoc processes (about one per core,
+:func:`_run_docs`, with ``kop/cite/citeproc_batch.lua``), each formatted exactly as a Pandoc
+run of its own would format it; a build without a cache used to start some 170 processes.
 """
 
 from __future__ import annotations
@@ -36,15 +49,17 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from kop.cite.batch import LOCALE, Doc, document, items_json, run_batch, style_path
 from kop.cite.collapse import collapse_cluster
 from kop.cite.items import apa_item, listed
 from kop.cite.pandoc import PANDOC_VERSION, FormattingError, run_pandoc
+from kop.cite.plans import PagePlan, cluster_signature, head_and_more, pack, page_plan, split_cluster
+from kop.core.cores import usable_cores
 from kop.core.fsutil import write_atomic
 from kop.core.model import Citation, Reference
 
 __all__ = ["Formatted", "FormattingError", "anchor", "cluster_signature", "format_all", "group_key", "style_path"]
 
-LOCALE = "sv-SE"
 
 
 @dataclass
@@ -69,11 +84,6 @@ class Formatted:
                          order=self.order)
 
 
-def style_path() -> Path:
-    """The project's copy of the CSL APA 7 style, with its Swedish terms (see the file's header)."""
-    return Path(__file__).resolve().parent / "styles" / "apa-sv.csl"
-
-
 @lru_cache(maxsize=1)
 def _engine_fingerprint() -> str:
     digest = hashlib.sha256(style_path().read_bytes()).hexdigest()
@@ -86,14 +96,6 @@ def anchor(key: str) -> str:
     if safe != key:
         safe += "-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:6]
     return "ref-" + safe
-
-
-def cluster_signature(citation: Citation) -> str:
-    """A canonical text for a citation cluster, used as its cache and lookup key."""
-    parts = []
-    for item in citation.items:
-        parts.append(json.dumps([item.prefix, item.key, item.locator, item.suppress_author], ensure_ascii=False))
-    return ("T" if citation.in_text else "P") + "|".join(parts)
 
 
 def _cluster_markdown(citation: Citation, ids: dict[str, str]) -> str:
@@ -120,12 +122,12 @@ def _cluster_markdown(citation: Citation, ids: dict[str, str]) -> str:
 
 
 _DIV = re.compile(r'<div id="(c\d+)">\s*<p>(.*?)</p>\s*</div>', re.S)
-_ENTRY = re.compile(r'<div id="ref-(k\d+)" class="csl-entry"[^>]*>\s*(.*?)\s*</div>', re.S)
+_ENTRY = re.compile(r'<div id="ref-(k[0-9a-f]+)" class="csl-entry"[^>]*>\s*(.*?)\s*</div>', re.S)
 _SPAN = re.compile(r'^<span class="citation" data-cites="[^"]*">(.*)</span>$', re.S)
-_HREF = re.compile(r'href="#ref-(k\d+)"')
+_HREF = re.compile(r'href="#ref-(k[0-9a-f]+)"')
 
 
-BUCKET_SIZE = 200  # references per Pandoc run; disambiguation cost grows faster than linearly
+BUCKET_SIZE = 100  # references per Pandoc run; disambiguation cost grows faster than linearly
 
 
 def group_key(item: dict) -> str:
@@ -147,6 +149,31 @@ def group_key(item: dict) -> str:
         text = str(item.get("title") or "")
     folded = unicodedata.normalize("NFKD", text.casefold())
     return "".join(ch for ch in folded if not unicodedata.combining(ch)).strip()
+
+
+def stable_ids(keys: list[str]) -> dict[str, str]:
+    """Pandoc ids for sorted ``keys``: ``k`` and the first 12 hex digits of the key's SHA-256.
+
+    An id depends on its key alone, so adding a work renames no other work and leaves every
+    run that does not hold the new work, and its cache entry, unchanged. (Ids also order a
+    run's works, which matters only between works APA sorts equal.)
+    """
+    ids: dict[str, str] = {}
+    used: set[str] = set()
+    for key in keys:
+        digest = hashlib.sha256(key.encode("utf-8")).hexdigest()
+        size = 12
+        while "k" + digest[:size] in used:  # never seen in practice; kept deterministic
+            size += 1
+        ids[key] = "k" + digest[:size]
+        used.add(ids[key])
+    return ids
+
+
+def _bucket_count(references: int, bucket_size: int) -> int:
+    """Buckets for ``references`` works: a power of two, so that adding a work almost never changes it."""
+    wanted = max(1, -(-references // max(1, bucket_size)))
+    return 1 << (wanted - 1).bit_length()
 
 
 def _bucket(key: str, count: int) -> int:
@@ -177,10 +204,10 @@ def format_all(
     never has a lone "2010b". Only a page citing a work that clashes (same first-author
     family name, and the same year or other given names) with a work it does not cite can
     differ from the site, so only such pages get a run, over the clashing groups only; see
-    :func:`_page_plan`. Everything else on the page, and the site-wide list, is as the site.
+    :func:`page_plan`. Everything else on the page, and the site-wide list, is as the site.
     """
     keys = sorted(references)
-    ids = {key: f"k{i}" for i, key in enumerate(keys)}
+    ids = stable_ids(keys)
     unique: dict[str, Citation] = {}
     for cit in citations:
         if cit.items and all(item.key in ids for item in cit.items):
@@ -190,7 +217,15 @@ def format_all(
         item = apa_item(references[key].csl)
         item["id"] = ids[key]
         items[key] = item
-    count = max(1, -(-len(keys) // max(1, bucket_size)))
+    item_json = {key: items_json([items[key]])[1:-1] for key in keys}  # each item serialised once
+
+    def payload(run_keys: list[str]) -> str:  # == items_json([items[k] for k in run_keys])
+        return "[" + ", ".join(item_json[k] for k in run_keys) + "]"
+
+    whole_file = _whole_cache_file(cache_dir, keys, item_json, unique, pages, bucket_size)
+    if (whole := _read_whole(whole_file)) is not None:
+        return whole
+    count = _bucket_count(len(keys), bucket_size)
     groups: dict[str, list[str]] = {}
     for key in keys:
         groups.setdefault(group_key(items[key]), []).append(key)
@@ -208,10 +243,10 @@ def format_all(
     wanted = set(unique)  # sub-clusters added below are helpers, not results
     for sig in sorted(wanted):
         cit = unique[sig]
-        if len({home[item.key] for item in cit.items}) == 1 and not _head_and_more(cit):
+        if len({home[item.key] for item in cit.items}) == 1 and not head_and_more(cit):
             bucket_sigs[home[cit.items[0].key]].append(sig)
             continue
-        cross[sig] = _split_cluster(cit, group_of, unique)
+        cross[sig] = split_cluster(cit, group_of, unique)
     for head_sig, sub_sigs, _ in cross.values():
         for sub in ([head_sig] if head_sig else []) + sub_sigs:
             if sub not in bucket_sigs[home[unique[sub].items[0].key]]:
@@ -219,38 +254,43 @@ def format_all(
     buckets = [b for b in range(count) if bucket_keys[b]]
     fingerprint = _engine_fingerprint()
 
-    def run_bucket(b: int) -> tuple[dict[str, str], dict[str, str], list[str]]:
-        run_items = [items[k] for k in sorted(bucket_keys[b], key=lambda k: ids[k])]
-        clusters_md = [_cluster_markdown(unique[sig], ids) for sig in bucket_sigs[b]]
-        return _cached_run(run_items, clusters_md, bucket_sigs[b], ids, cache_dir, fingerprint, style_path())
-
-    def run_order() -> list[str]:
-        run_items = [items[k] for k in keys]
-        return _cached_run(run_items, [], [], ids, cache_dir, fingerprint + "|order", _order_style(), compact=True)[2]
-
-    tasks: list = [lambda b=b: run_bucket(b) for b in buckets]
+    docs: list[Doc] = []
+    for b in buckets:
+        in_bucket = sorted(bucket_keys[b], key=lambda k: ids[k])
+        docs.append(Doc([items[k] for k in in_bucket], [_cluster_markdown(unique[sig], ids) for sig in bucket_sigs[b]],
+                        list(bucket_sigs[b]), payload=payload(in_bucket)))
     if count > 1:
-        tasks.append(run_order)
+        docs.append(Doc([items[k] for k in keys], [], [], _order_style(), compact=True, tag="|order",
+                        payload=payload(keys)))
     plans = {page: plan for page, cits in sorted((pages or {}).items())
-             if (plan := _page_plan(cits, items, groups, group_of, ids))}
-
-    bins = _pack(list(plans.values()), group_of, bucket_size)
-
-    def run_bin(plans_in_bin: list[_PagePlan]) -> tuple[dict[str, str], dict[str, str], list[str]]:
+             if (plan := page_plan(cits, items, groups, group_of, ids))}
+    plan_out: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
+    plan_files: dict[str, Path | None] = {}
+    for page, plan in plans.items():
+        plan_files[page] = _plan_cache_file(plan, payload(plan.keys), ids, cache_dir, fingerprint)
+        hit = _read_cache(plan_files[page])
+        if hit is not None:
+            plan_out[page] = (hit[0], hit[1])
+    missing_plans = [plan for page, plan in plans.items() if page not in plan_out]
+    bins = pack(missing_plans, group_of, bucket_size)
+    page_first = len(docs)
+    for plans_in_bin in bins:
         keys_in = sorted({k for plan in plans_in_bin for k in plan.keys}, key=lambda k: ids[k])
         sigs_in = list(dict.fromkeys(sig for plan in plans_in_bin for sig in plan.run_sigs))
         cits_in = {sig: plan.unique[sig] for plan in plans_in_bin for sig in plan.run_sigs}
-        clusters_md = [_cluster_markdown(cits_in[sig], ids) for sig in sigs_in]
-        return _cached_run([items[k] for k in keys_in], clusters_md, sigs_in, ids, cache_dir, fingerprint,
-                           style_path())
-
-    page_first = len(tasks)
-    tasks += [lambda b=b: run_bin(b) for b in bins]
-    if len(tasks) == 1:
-        outputs = [tasks[0]()]
-    else:
-        with ThreadPoolExecutor(max_workers=max(2, os.cpu_count() or 1)) as pool:
-            outputs = list(pool.map(lambda task: task(), tasks))
+        docs.append(Doc([items[k] for k in keys_in], [_cluster_markdown(cits_in[sig], ids) for sig in sigs_in],
+                        sigs_in, payload=payload(keys_in)))
+    outputs = _format_docs(docs, ids, cache_dir, fingerprint)
+    bin_of = {id(plan): i for i, b in enumerate(bins) for plan in b}
+    for page, plan in plans.items():
+        if page in plan_out:
+            continue
+        entries, clusters, _ = outputs[page_first + bin_of[id(plan)]]
+        mine = ({k: entries[k] for k in plan.keys if k in entries}, {s: clusters[s] for s in plan.run_sigs})
+        plan_out[page] = mine
+        if plan_files[page]:
+            _write_atomic(plan_files[page], json.dumps({"entries": mine[0], "clusters": mine[1], "order": []},
+                                                       ensure_ascii=False))
     result = Formatted()
     for b, (entries, clusters, order) in zip(buckets, outputs, strict=False):
         result.clusters.update(clusters)
@@ -260,12 +300,10 @@ def format_all(
         if count == 1:
             result.order = order
     if count > 1:
-        result.order = outputs[len(buckets)]
+        result.order = outputs[len(buckets)][2]
     position = {key: i for i, key in enumerate(result.order)}
-    bin_of = {id(plan): i for i, b in enumerate(bins) for plan in b}
     for page, plan in plans.items():
-        entries, clusters, _ = outputs[page_first + bin_of[id(plan)]]
-        own = {k: entries[k] for k in plan.keys if k in entries}
+        own, clusters = plan_out[page]
         clusters = dict(clusters)
         for sig, (head_sig, sub_sigs, keep_order) in plan.cross.items():
             clusters[sig] = collapse_cluster(_join_cluster(clusters, plan.unique, head_sig, sub_sigs, keep_order,
@@ -275,153 +313,58 @@ def format_all(
         joined = _join_cluster(result.clusters, unique, head_sig, sub_sigs, keep_order, position)
         result.clusters[sig] = collapse_cluster(joined)  # type: ignore[index]
     result.clusters = {sig: html for sig, html in result.clusters.items() if sig in wanted}
+    _write_whole(whole_file, result)
     return result
 
 
-def _pack(plans: list[_PagePlan], group_of: dict[str, str], limit: int) -> list[list[_PagePlan]]:
-    """Share Pandoc runs between pages that cannot affect each other (first fit, in page order).
+WHOLE_SLOTS = 4  # whole results kept in the cache (see _write_whole)
 
-    Two pages fit in one run when every group both format holds the same works on both pages
-    (so each work meets exactly its own page's neighbours), and the run stays under ``limit``
-    works. A run costs about half a second whatever its size, so this keeps a site with many
-    pages at a few runs.
+
+def _whole_cache_file(cache_dir: Path | None, keys: list[str], item_json: dict[str, str], unique: dict[str, Citation],
+                      pages: Mapping[str, list[Citation]] | None, bucket_size: int) -> Path | None:
+    """Where the whole result for exactly these works, clusters and pages is kept (one slot).
+
+    Why: a warm build, and the live preview after an edit that changes no citation, would
+    otherwise plan every page and read hundreds of cache entries again (about 2 s on the
+    medium benchmark corpus) to arrive at the same result.
     """
-    bins: list[tuple[list[_PagePlan], dict[str, frozenset[str]], set[str]]] = []
-    for plan in plans:
-        members: dict[str, set[str]] = {}
-        for key in plan.keys:
-            members.setdefault(group_of[key], set()).add(key)
-        frozen = {g: frozenset(m) for g, m in members.items()}
-        for placed, seen, keys in bins:
-            if all(seen.get(g, m) == m for g, m in frozen.items()) and len(keys | set(plan.keys)) <= max(1, limit):
-                placed.append(plan)
-                seen.update(frozen)
-                keys.update(plan.keys)
-                break
-        else:
-            bins.append(([plan], dict(frozen), set(plan.keys)))
-    return [placed for placed, _, _ in bins]
-
-
-def _head_and_more(cit: Citation) -> bool:
-    """An author-in-text cluster with further works, "@a [@b]": always formatted in parts.
-
-    Pandoc sorts the further works together with the first one, so when one of them sorts
-    first it writes "(Andersson m.fl., 2011; Löfström; 2010a)". In parts (see
-    :func:`_join_cluster`) it is "Löfström (2010a; Andersson m.fl., 2011)".
-    """
-    return cit.in_text and len(cit.items) > 1
-
-
-@dataclass
-class _PagePlan:
-    keys: list[str]  # the works formatted in the page's own run
-    unique: dict[str, Citation]  # signature -> cluster, including the parts of split clusters
-    run_sigs: list[str]  # the clusters sent to Pandoc
-    wanted: list[str]  # the page's clusters that differ from the site
-    cross: dict[str, tuple[str | None, list[str], bool]]  # clusters formatted in parts
-
-
-def _page_plan(
-    citations: list[Citation], items: dict[str, dict], groups: dict[str, list[str]], group_of: dict[str, str],
-    ids: dict[str, str],
-) -> _PagePlan | None:
-    """What one page must format on its own: (keys, clusters, their signatures), or None.
-
-    A group (works with the same first-author family name) renders differently on the page
-    than on the site only if a work the page cites clashes with one it does not cite: the
-    same year (a year suffix) or other given names (initials). The run holds the page's
-    clusters that cite such a group, and every work the page cites from the groups of
-    those clusters' works, so each is disambiguated against exactly the page's works.
-    """
-    unique: dict[str, Citation] = {}
-    for cit in citations:
-        if cit.items and all(item.key in ids for item in cit.items):
-            unique.setdefault(cluster_signature(cit), cit)
-    cited = {item.key for cit in unique.values() for item in cit.items}
-    clashing = set()
-    for gkey in {group_of[k] for k in cited}:
-        members = groups[gkey]
-        if len(members) < 2:
-            continue
-        outside = [k for k in members if k not in cited]
-        if any(_clash(items[m], items[o]) for m in members if m in cited for o in outside):
-            clashing.add(gkey)
-    if not clashing:
+    if cache_dir is None:
         return None
-    sigs = sorted(sig for sig, cit in unique.items() if any(group_of[i.key] in clashing for i in cit.items))
-    touched = {group_of[item.key] for sig in sigs for item in unique[sig].items}
-    keys = sorted((k for k in cited if group_of[k] in touched), key=lambda k: ids[k])
-    run_sigs: list[str] = []
-    cross = {}
-    for sig in sigs:
-        if not _head_and_more(unique[sig]):
-            run_sigs.append(sig)
-            continue
-        cross[sig] = _split_cluster(unique[sig], group_of, unique)
-        head_sig, sub_sigs, _ = cross[sig]
-        run_sigs += [s for s in ([head_sig] if head_sig else []) + sub_sigs if s not in run_sigs]
-    run_sigs = list(dict.fromkeys(run_sigs))
-    return _PagePlan(keys, unique, run_sigs, sigs, cross)
+    digest = hashlib.sha256()
+    for part in (_engine_fingerprint(), str(bucket_size), *(item_json[k] for k in keys), "\x01", *sorted(unique)):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\x00")
+    for page, cits in sorted((pages or {}).items()):
+        digest.update(f"\x02{page}".encode())
+        for cit in cits:
+            digest.update(cluster_signature(cit).encode("utf-8"))
+            digest.update(b"\x00")
+    return cache_dir / f"citeall-{digest.hexdigest()}.json"
 
 
-def _clash(a: dict, b: dict) -> bool:
-    """Whether APA may tell two works of one group apart (same year, or first authors' given names differ)."""
-    return _year(a) == _year(b) or _first_given(a) != _first_given(b)
+def _read_whole(path: Path | None) -> Formatted | None:
+    if path is None or not path.is_file():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        pages = {page: Formatted(clusters=view["clusters"], entries=view["entries"])
+                 for page, view in data["pages"].items()}
+        return Formatted(clusters=data["clusters"], entries=data["entries"], order=data["order"], pages=pages)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # a damaged entry is recomputed
 
 
-def _year(item: dict) -> str:
-    issued = item.get("issued") or {}
-    parts = issued.get("date-parts") if isinstance(issued, dict) else None
-    if parts and parts[0]:
-        return str(parts[0][0])
-    return str(issued.get("literal") if isinstance(issued, dict) else "") + "|" + str(item.get("status") or "")
-
-
-def _first_given(item: dict) -> str:
-    for role in ("author", "editor"):
-        names = item.get(role) or []
-        if names and isinstance(names[0], dict):
-            return str(names[0].get("given") or "")
-    return ""
-
-
-def _split_cluster(
-    cit: Citation, group_of: dict[str, str], unique: dict[str, Citation]
-) -> tuple[str | None, list[str], bool]:
-    """Cut a cluster whose works live in different buckets into same-group sub-clusters.
-
-    Returns (signature of the author-in-text head or None, sub-cluster signatures, whether
-    the source order must be kept). Like Pandoc, a cluster is sorted unless an item has a
-    prefix; sorted clusters are cut by group (so same-author works can still collapse into
-    "2010a, 2010b"), unsorted ones into runs of consecutive same-group items.
-    """
-    items = list(cit.items)
-    head_sig = None
-    if cit.in_text:
-        head = Citation(items=[items[0]], in_text=True, start=0, end=0, line=0, column=0)
-        head_sig = cluster_signature(head)
-        unique.setdefault(head_sig, head)
-        items = items[1:]
-    keep_order = any(item.prefix for item in cit.items)
-    runs: list[list] = []
-    if keep_order:
-        for item in items:
-            if runs and group_of[runs[-1][-1].key] == group_of[item.key]:
-                runs[-1].append(item)
-            else:
-                runs.append([item])
-    else:
-        by_group: dict[str, list] = {}
-        for item in items:
-            by_group.setdefault(group_of[item.key], []).append(item)
-        runs = list(by_group.values())
-    sub_sigs = []
-    for run in runs:
-        sub = Citation(items=run, in_text=False, start=0, end=0, line=0, column=0)
-        sub_sigs.append(cluster_signature(sub))
-        unique.setdefault(sub_sigs[-1], sub)
-    return head_sig, sub_sigs, keep_order
+def _write_whole(path: Path | None, result: Formatted) -> None:
+    if path is None:
+        return
+    # A few slots (the site and the overviews' own references are separate calls); older states go.
+    kept = sorted((p for p in path.parent.glob("citeall-*.json") if p != path), key=lambda p: p.stat().st_mtime)
+    for stale in kept[:-(WHOLE_SLOTS - 1)]:
+        stale.unlink(missing_ok=True)
+    pages = {page: {"clusters": dict(view.clusters), "entries": dict(view.entries)}
+             for page, view in result.pages.items()}
+    _write_atomic(path, json.dumps({"clusters": dict(result.clusters), "entries": dict(result.entries),
+                                    "order": result.order, "pages": pages}, ensure_ascii=False))
 
 
 def _join_cluster(
@@ -468,6 +411,53 @@ def _order_style() -> Path:
     return path
 
 
+def _digest(fingerprint: str, style: Path, items_json: str, clusters_md: list[str], signatures: list[str]) -> str:
+    digest = hashlib.sha256()
+    for part in (fingerprint, str(style.name), items_json, *clusters_md, *signatures):
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def _read_cache(cache_file: Path | None) -> tuple[dict[str, str], dict[str, str], list[str]] | None:
+    if cache_file is None or not cache_file.exists():
+        return None
+    try:
+        data = json.loads(cache_file.read_text(encoding="utf-8"))
+        return data["entries"], data["clusters"], data["order"]
+    except (OSError, ValueError, KeyError):
+        return None  # a damaged cache entry is simply recomputed
+
+
+def _plan_cache_file(plan: PagePlan, payload: str, ids: dict[str, str], cache_dir: Path | None,
+                     fingerprint: str) -> Path | None:
+    """Where one page's own formatting is cached: by its works and clusters, whatever run it shared."""
+    if cache_dir is None:
+        return None
+    clusters_md = [_cluster_markdown(plan.unique[sig], ids) for sig in plan.run_sigs]
+    digest = _digest(fingerprint + "|page", style_path(), payload, clusters_md, plan.run_sigs)
+    return cache_dir / f"citepage-{digest}.json"
+
+
+def _format_docs(docs: list[Doc], ids: dict[str, str], cache_dir: Path | None,
+                 fingerprint: str) -> list[tuple[dict[str, str], dict[str, str], list[str]]]:
+    """Every document's (entries, clusters, order): from the cache, or formatted together (:func:`_run_docs`)."""
+    out: list[tuple[dict[str, str], dict[str, str], list[str]] | None] = []
+    for doc in docs:
+        cache_file = None
+        if cache_dir is not None:
+            digest = _digest(fingerprint + doc.tag, doc.style, doc.json(), doc.clusters_md, doc.signatures)
+            cache_file = cache_dir / f"citeproc-{digest}.json"
+        out.append(_read_cache(cache_file))
+    missing = [i for i, hit in enumerate(out) if hit is None]
+    htmls = _run_docs([docs[i] for i in missing])
+    for i, html in zip(missing, htmls, strict=True):
+        doc = docs[i]
+        out[i] = _cached_run(doc.items, doc.clusters_md, doc.signatures, ids, cache_dir, fingerprint + doc.tag,
+                             doc.style, doc.compact, html=html, payload=doc.payload)
+    return [hit for hit in out if hit is not None]
+
+
 def _cached_run(
     run_items: list[dict],
     clusters_md: list[str],
@@ -477,22 +467,23 @@ def _cached_run(
     fingerprint: str,
     style: Path,
     compact: bool = False,
+    html: str | None = None,
+    payload: str | None = None,
 ) -> tuple[dict[str, str], dict[str, str], list[str]]:
-    """One Pandoc run, returning (entries by key, clusters by signature, key order); cached."""
-    items_json = json.dumps(run_items, ensure_ascii=False, sort_keys=True)
+    """One document's (entries by key, clusters by signature, key order); cached.
+
+    ``html`` is Pandoc's output when the document was already formatted (:func:`_run_docs`);
+    without it, a cached result is used or Pandoc runs once.
+    """
+    payload = items_json(run_items) if payload is None else payload
     back = {v: k for k, v in ids.items()}
-    digest = hashlib.sha256()
-    for part in (fingerprint, str(style.name), items_json, *clusters_md, *signatures):
-        digest.update(part.encode("utf-8"))
-        digest.update(b"\x00")
-    cache_file = cache_dir / f"citeproc-{digest.hexdigest()}.json" if cache_dir else None
-    if cache_file and cache_file.exists():
-        try:
-            data = json.loads(cache_file.read_text(encoding="utf-8"))
-            return data["entries"], data["clusters"], data["order"]
-        except (OSError, ValueError, KeyError):
-            pass  # a damaged cache entry is simply recomputed
-    html = _run_pandoc(items_json, clusters_md, style, compact)
+    digest = _digest(fingerprint, style, payload, clusters_md, signatures)
+    cache_file = cache_dir / f"citeproc-{digest}.json" if cache_dir else None
+    if html is None:
+        hit = _read_cache(cache_file)
+        if hit is not None:
+            return hit
+        html = _run_pandoc(payload, clusters_md, style, compact)
     entries: dict[str, str] = {}
     order: list[str] = []
     for m in _ENTRY.finditer(html):
@@ -517,26 +508,51 @@ def _cached_run(
     return entries, clusters, order
 
 
+def _run_docs(docs: list[Doc]) -> list[str]:
+    """Pandoc's HTML for each document, formatted in about one Pandoc process per core.
+
+    One document runs as a plain Pandoc run (:func:`_run_pandoc`); more go to
+    ``citeproc_batch.lua`` (``pandoc lua``), which formats each exactly as a run of its own
+    would, without starting Pandoc, parsing the style and building the collation tables
+    again for each. The order run (``compact``) is always a process of its own (see there).
+    """
+    if not docs:
+        return []
+    out = [""] * len(docs)
+    tasks: list = []
+    batched = [i for i, doc in enumerate(docs) if not doc.compact]
+    for i, doc in enumerate(docs):
+        if doc.compact or len(batched) == 1:
+            tasks.append(lambda i=i, doc=doc: out.__setitem__(
+                i, _run_pandoc(doc.json(), doc.clusters_md, doc.style, doc.compact)))
+    with tempfile.TemporaryDirectory(prefix="kop-citeproc-") as tmp:
+        if len(batched) > 1:
+            shares: list[list[int]] = [[] for _ in range(max(1, min(usable_cores(), len(batched))))]
+            load = [0] * len(shares)
+            for i in sorted(batched, key=lambda i: -docs[i].cost()):  # longest first, to the least loaded
+                least = load.index(min(load))
+                shares[least].append(i)
+                load[least] += docs[i].cost()
+            for n, share in enumerate(shares):
+                tasks.append(lambda n=n, share=share: run_batch(Path(tmp), n, share, docs, out))
+        if len(tasks) == 1:
+            tasks[0]()
+        else:
+            with ThreadPoolExecutor(max_workers=len(tasks)) as pool:
+                list(pool.map(lambda task: task(), tasks))
+    return out
+
+
 def _run_pandoc(items_json: str, clusters_md: list[str], style: Path | None = None, compact: bool = False) -> str:
     """Run Pandoc citeproc once. ``compact`` asks its runtime to compact the heap instead of
     copying it (GHCRTS=-c): about 0.6 s more, a third less memory for the run over the whole
     bibliography (large benchmark corpus: 501 -> 362 MB)."""
-    doc = [
-        "---",
-        f"lang: {LOCALE}",
-        "nocite: '@*'",
-        "link-citations: true",
-        "---",
-        "",
-    ]
-    for i, md in enumerate(clusters_md):
-        doc += [f"::: {{#c{i}}}", md, ":::", ""]
     with tempfile.TemporaryDirectory(prefix="kop-pandoc-") as tmp:
         bib = Path(tmp) / "refs.json"
         bib.write_text(items_json, encoding="utf-8")
         args = ["--from=markdown", "--to=html", "--wrap=none", "--citeproc",
                 f"--bibliography={bib}", f"--csl={style or style_path()}"]
-        return run_pandoc(args, "\n".join(doc), env={**os.environ, "GHCRTS": "-c"} if compact else None)
+        return run_pandoc(args, document(clusters_md), env={**os.environ, "GHCRTS": "-c"} if compact else None)
 
 
 def _verify(run_items: list[dict], signatures: list[str], entries: dict[str, str], clusters: dict[str, str],

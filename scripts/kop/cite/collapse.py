@@ -108,21 +108,21 @@ def collapse_cluster(html: str) -> str:
     return result
 
 
+_TOKENS = re.compile(r"[<>]|; ")
+
+
 def _split(inner: str) -> list[str] | None:
     """Split at "; " outside tags; None if the tags do not balance."""
-    pieces, depth, start, i = [], 0, 0, 0
-    while i < len(inner):
-        ch = inner[i]
-        if ch == "<":
+    pieces, depth, start = [], 0, 0
+    for m in _TOKENS.finditer(inner):
+        token = m.group()
+        if token == "<":
             depth += 1
-        elif ch == ">":
+        elif token == ">":
             depth -= 1
-        elif depth == 0 and inner.startswith("; ", i):
-            pieces.append(inner[start:i])
-            start = i + 2
-            i += 2
-            continue
-        i += 1
+        elif depth == 0:
+            pieces.append(inner[start : m.start()])
+            start = m.end()
     pieces.append(inner[start:])
     return pieces if depth == 0 else None
 

@@ -18,7 +18,17 @@ unknown-key error that the author cannot understand:
   and ``<textarea>`` are never scanned, like Markdown code;
 * ``@*`` (Pandoc's ``nocite`` wildcard) is not a key in running text;
 * example lists (``(@good)``), raw TeX, math and implicit heading references are not
-  recognised, and braced keys nest only one level deep (``@{a{b}c}``).
+  recognised, and braced keys nest only one level deep (``@{a{b}c}``);
+* a citation inside another one's prefix or suffix (``[@a, jfr @b]``, ``[@a [@b]]``), which
+  Pandoc nests, stays text of the outer citation (the check refuses it).
+
+Some citations are read exactly as Pandoc reads them and still refused by the check
+(:mod:`kop.cite.checks`, KOP302), because the page would not show what the author meant:
+a quotation mark glued to a key (``[se @key”]``: Pandoc ends the key at the quote, which
+then shows in the citation), a quotation mark alone or unpaired inside a citation, and a
+``*`` never closed inside one (Pandoc then reads no citation at all, nor does the scanner).
+Brackets glued together are Pandoc's reference links: ``[x][se @k][y]`` cites ``@k``,
+since an undefined label is read again on its own.
 
 Everything here is pure and linear in the length of the body: the text is split into
 paragraphs line by line, and each paragraph is tokenised once with a regular expression

@@ -19,12 +19,17 @@ HELP = "kontrollera och bygg webbplatsen till site/"
 PLACEHOLDER_HOSTS = ("kop.example.org",)
 ADDRESS_NOT_SET = message("KOP509")
 FORM_PLACEHOLDER = message("KOP510")
+PREVIEW_NOT_PUBLISHED = message("KOP616")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--timings", action="store_true", help="skriv ut hur lång tid varje steg tog")
-    parser.add_argument("--publicera", action="store_true",
-                        help="bygg för publicering: stoppa om webbplatsens adress (site_url) inte är inställd")
+    mode = parser.add_mutually_exclusive_group()
+    mode.add_argument("--publicera", action="store_true",
+                      help="bygg för publicering: stoppa om webbplatsens adress (site_url) inte är inställd")
+    mode.add_argument("--forhandsvisning", "--förhandsvisning", action="store_true", dest="forhandsvisning",
+                      help="bygg en förhandsvisning även om kontrollen hittar fel: sidor med fel får en röd ruta "
+                           "överst, och det som säkerhetskontrollen stoppar tas inte med (aldrig för publicering)")
 
 
 def address_problems(project: Project) -> list[Diagnostic]:
@@ -55,6 +60,8 @@ def run(project: Project, args: argparse.Namespace) -> int:
     from kop.core.results import Timings
     from kop.site.build import build
 
+    if args.forhandsvisning:
+        return _preview(project, args)
     if args.publicera or os.environ.get("KOP_PUBLISH") == "1":
         problems = address_problems(project)
         if problems:
@@ -73,4 +80,26 @@ def run(project: Project, args: argparse.Namespace) -> int:
         return 1
     print(f"Webbplatsen byggdes till {project.display(project.site_dir)}/ på "
           f"{time.perf_counter() - start:.1f} s.", file=sys.stderr)
+    return 0
+
+
+def _preview(project: Project, args: argparse.Namespace) -> int:
+    """``kop build --forhandsvisning``: 0 when the preview was built, whatever the check found."""
+    from kop.core.results import Timings
+    from kop.site.build import build_preview
+
+    if os.environ.get("KOP_PUBLISH") == "1":  # the deploy workflow: a preview must never be published
+        report([PREVIEW_NOT_PUBLISHED.at(project.display(project.mkdocs_yml), 1, 0)], args)
+        return 2
+    start = time.perf_counter()
+    timings = Timings()
+    result, built = build_preview(project, timings=timings)
+    report(result.diagnostics, args)
+    if not built:
+        print("Förhandsvisningen kunde inte byggas; den tidigare webbplatsen i site/ är orörd.", file=sys.stderr)
+        return 1
+    problems = sum(d.severity == "error" for d in result.diagnostics)
+    note = f" med {problems} fel (sidorna med fel har en röd ruta överst)" if problems else ""
+    print(f"Förhandsvisningen byggdes till {project.display(project.site_dir)}/{note} på "
+          f"{time.perf_counter() - start:.1f} s. Den får aldrig publiceras.", file=sys.stderr)
     return 0

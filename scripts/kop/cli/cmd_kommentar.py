@@ -28,6 +28,8 @@ BUILD_TEXT = {
     "success": "Webbplatsen byggdes utan fel.",
     "failure": "Webbplatsen kunde inte byggas. Rätta felen ovan, så byggs den igen när du sparar ändringen.",
     "skipped": "Webbplatsen byggdes inte, eftersom kontrollen hittade fel.",
+    "forhandsvisning": "Webbplatsen byggdes som förhandsvisning trots felen: varje sida med fel har en röd ruta "
+                       "överst som listar felen, och sidan Förhandsvisning listar alla.",
 }
 
 
@@ -37,6 +39,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="hur bygget av webbplatsen gick (success, failure eller skipped)")
     parser.add_argument("--forhandsvisning", default="", metavar="ADRESS",
                         help="var förhandsvisningen finns (adressen till körningen på GitHub)")
+    parser.add_argument("--webb", default="", metavar="ADRESS",
+                        help="förhandsvisningens adress på webben (när pr-forhandsvisning.yml är påslaget)")
 
 
 def esc(value: object) -> str:
@@ -53,7 +57,7 @@ def _link(diag: Diagnostic, blob: str) -> str:
     return f"[**{esc(where)}**]({blob}/{quote(diag.path)}#L{diag.line})"
 
 
-def comment(diags: Sequence[Diagnostic], build: str, preview: str, blob: str = "") -> str:
+def comment(diags: Sequence[Diagnostic], build: str, preview: str, blob: str = "", web: str = "") -> str:
     """The whole comment: summary, every problem (file:line link, what is wrong, how to fix), preview."""
     from kop.core.report import summary
 
@@ -76,7 +80,9 @@ def comment(diags: Sequence[Diagnostic], build: str, preview: str, blob: str = "
         out += ["", "Vad ett felmeddelande betyder står i guiden under *Felmeddelanden* (sök på koden, "
                 "till exempel KOP105)."]
     out += ["", "### Förhandsvisning", "", BUILD_TEXT[build]]
-    if preview and build == "success":
+    if web and build in ("success", "forhandsvisning"):
+        out.append(f"Öppna [förhandsvisningen]({web}); den läggs ut någon minut efter kontrollen.")
+    if preview and build in ("success", "forhandsvisning"):
         out.append(f"Ladda ned den byggda webbplatsen (artefakten *webbplats-forhandsvisning*) längst ned på "
                    f"[sidan för körningen]({preview}), packa upp den och öppna `index.html`.")
     return "\n".join(out) + "\n"
@@ -92,6 +98,7 @@ def run(project: Project, args: argparse.Namespace) -> int:
     ok = re.fullmatch(r"[\w.-]+/[\w.-]+", repo) and re.fullmatch(r"[0-9a-f]{40}", sha)
     blob = f"{server}/{repo}/blob/{sha}" if ok else ""
     preview = args.forhandsvisning if re.fullmatch(r"https://[\w./-]+", args.forhandsvisning) else ""
+    web = args.webb if re.fullmatch(r"https://[\w./-]+", args.webb) else ""
     args.ut.parent.mkdir(parents=True, exist_ok=True)
-    args.ut.write_text(comment(result.diagnostics, args.bygge, preview, blob), encoding="utf-8")
+    args.ut.write_text(comment(result.diagnostics, args.bygge, preview, blob, web), encoding="utf-8")
     return 0

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -54,6 +55,11 @@ _EXAMPLES: dict[str, Any] = {
     "article": "nyckel-ur-references-bib",
     "related": ["kop-2024-001"],
     "aliases": ["tidigare-kortnamn"],
+    "source": "nyckel-ur-references-bib",
+    "key": "nyckel-ur-references-bib",
+    "grade": "källans egen benämning",
+    "designs": ["kvalitativ intervjustudie"],
+    "knowledge_gaps": ["en fråga som forskningen ännu inte kan besvara"],
 }
 
 BODY = """
@@ -128,9 +134,14 @@ def _kind(sub: dict[str, Any]) -> str:
     return kind
 
 
-def _describe(name: str, sub: dict[str, Any], required: bool) -> str:
-    """One sentence-ish description of a field, in Swedish, from its schema."""
-    parts = [f"{sub.get('title', name)} ({name}) – {'obligatoriskt' if required else 'valfritt'}, {_kind(sub)}."]
+def _describe(name: str, sub: dict[str, Any], required: bool, instead: Sequence[str] = ()) -> str:
+    """One sentence-ish description of a field, in Swedish, from its schema.
+
+    ``instead``: the fields that can stand in for this one (it is required when they are all missing).
+    """
+    need = "obligatoriskt" if required else (f"obligatoriskt om {' och '.join(instead)} saknas" if instead
+                                             else "valfritt")
+    parts = [f"{sub.get('title', name)} ({name}) – {need}, {_kind(sub)}."]
     if sub.get("description"):
         parts.append(str(sub["description"]).rstrip(".") + ".")
     values = _enum(sub)
@@ -185,23 +196,37 @@ def _example(name: str, sub: dict[str, Any], when: date | None) -> Any:
     return str(sub.get("title", name)).lower()
 
 
+def _needed(schema: dict[str, Any]) -> set[str]:
+    """The fields a valid object must have: ``required``, plus the first of each ``anyOf`` of ``required``.
+
+    A finding needs ``certainty`` or ``source_grade``; the skeleton fills in the first (KÖP's own
+    assessment) and leaves the other commented out.
+    """
+    needed = set(schema.get("required", []))
+    options = schema.get("anyOf")
+    if _alternatives(schema) and not any(needed >= set(o["required"]) for o in options):
+        needed |= set(options[0]["required"])
+    return needed
+
+
 def _required_value(name: str, sub: dict[str, Any], fill: dict[str, Any]) -> Any:
     """A value for a required field nobody gave: valid, and clearly a placeholder."""
     if name in fill:
         return fill[name]
     kind = sub.get("type")
     if kind == "object":
-        return {k: _required_value(k, s, fill) for k, s in sub.get("properties", {}).items()
-                if k in sub.get("required", [])}
+        needed = _needed(sub)
+        return {k: _required_value(k, s, fill) for k, s in sub.get("properties", {}).items() if k in needed}
     values = _enum(sub)
+    placeholder = sub.get("x-kop-placeholder")
     if kind == "array":
         items = sub.get("items") or {}
         if values:
             return [values[0]]
         return [_required_value(name, items, fill)]
     if values:
-        return values[0]
-    text = f"{MARKER}: {sub.get('description') or sub.get('title', name)}"
+        return placeholder if placeholder in values else values[0]
+    text = f"{MARKER}: {placeholder or sub.get('description') or sub.get('title', name)}"
     limit = sub.get("maxLength")
     return text[:limit] if isinstance(limit, int) else text
 
@@ -238,16 +263,34 @@ def _emit_object(schema: dict[str, Any], values: dict[str, Any], indent: int, wh
             lines += _comment(_describe(name, sub, name in required), indent)
             items = sub.get("items")
             if sub.get("type") == "array" and isinstance(items, dict) and items.get("type") == "object":
-                inner_required = set(items.get("required", []))
-                for inner_name, inner in items.get("properties", {}).items():
-                    lines += [line.replace("# ", "#   ", 1) for line in
-                              _comment("– " + _describe(inner_name, inner, inner_name in inner_required), indent)]
+                lines += _item_comments(items, indent)
         if name in values:
             lines += _emit_value(name, values[name], sub, indent, when)
         else:
             lines += [_comment_out(line, indent) for line in _emit_value(name, _example(name, sub, when), sub,
                                                                           indent, when)]
     return lines
+
+
+def _item_comments(schema: dict[str, Any], indent: int) -> list[str]:
+    """Comments for the fields of a list's items (``#   – …``); nested groups comment their own fields."""
+    required = set(schema.get("required", []))
+    alternatives = _alternatives(schema)
+    lines: list[str] = []
+    for name, sub in schema.get("properties", {}).items():
+        text = "– " + _describe(name, sub, name in required, alternatives.get(name, ()))
+        lines += [line.replace("# ", "#   ", 1) for line in _comment(text, indent)]
+    return lines
+
+
+def _alternatives(schema: dict[str, Any]) -> dict[str, list[str]]:
+    """Field -> the fields that can stand in for it (``anyOf`` of ``required``)."""
+    options = schema.get("anyOf")
+    if not (isinstance(options, list) and options
+            and all(isinstance(o, dict) and set(o) == {"required"} for o in options)):
+        return {}
+    names = [n for o in options for n in o["required"]]
+    return {n: [other for other in names if other != n] for n in names}
 
 
 def front_matter_values(request: Request, oid: str, first_reference: str | None) -> dict[str, Any]:

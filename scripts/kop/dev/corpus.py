@@ -8,8 +8,12 @@ git-ignored) and must never be committed or published; every overview is marked
 
 Why a generator rather than a fixture: the benchmark needs content of the shape a
 national network would reach (up to a thousand overviews and ten thousand references),
-exercising every citation form, every entry type and LaTeX-encoded accents, and it must
-be byte-identical for a given seed so that runs on different machines compare.
+exercising every citation form, every entry type and what real Zotero/JabRef exports hold:
+LaTeX escapes in names and titles (accents, ``\\&``, ``--``, protected capitals),
+``@string`` macros for journals, publishers and institutions, chapters that inherit their
+book through ``crossref``, and long author lists; findings in the issue-13 form
+(``certainty`` or ``source_grade``). It must be byte-identical for a given seed so that runs on
+different machines compare.
 """
 
 from __future__ import annotations
@@ -104,6 +108,15 @@ _JOURNALS = ["Socialvetenskaplig tidskrift", "Nordic Social Work Research", "Sca
              "European Journal of Social Work", "Tidskrift f{\\\"o}r praktisk socialt arbete",
              "Journal of Interprofessional Care", "International Journal of Integrated Care"]
 _PUBLISHERS = ["Studentlitteratur", "Liber", "Gleerups", "Natur \\& Kultur", "Routledge", "Policy Press"]
+#: @string macros, as JabRef and Zotero (Better BibTeX) write them: name -> value.
+_MACROS = {"sjt": "Socialvetenskaplig tidskrift", "nswr": "Nordic Social Work Research",
+           "sjph": "Scandinavian Journal of Public Health", "ejsw": "European Journal of Social Work",
+           "sos": "Socialstyrelsen", "skr": "Sveriges Kommuner och Regioner", "stlitt": "Studentlitteratur",
+           "nok": "Natur \\& Kultur"}
+#: Title fragments with the LaTeX real exports hold (a protected acronym, an en dash, an ampersand, accents).
+_TITLE_LATEX = [r": {ADHD} och {\"a}ldre -- en kartl{\"a}ggning", r" \& r{\"o}relse i f{\"o}rvaltningen",
+                r": {\AA}tg{\"a}rder f{\"o}r unga i {SiS}-v{\aa}rd", r" -- Caf{\'e}samtal med br{\"u}kare",
+                r": En studie om v{\"a}lf{\"a}rd och f{\"o}r{\"a}ndring"]
 _SCHOOLS = ["G{\\\"o}teborgs universitet", "Lunds universitet", "Ume{\\aa} universitet", "Stockholms universitet",
             "Link{\\\"o}pings universitet", "Mälardalens universitet"]
 _INSTITUTIONS = ["Socialstyrelsen", "Myndigheten f{\\\"o}r vård- och omsorgsanalys", "FoU Exempel",
@@ -155,6 +168,7 @@ class _Bib:
         self.rng = rng
         self.keys: list[str] = []
         self.entries: list[str] = []
+        self.parent: str | None = None  # the last @collection, which the next chapters crossref
         used: set[str] = set()
         for i in range(count):
             self.entries.append(self._entry(i, used))
@@ -163,15 +177,21 @@ class _Bib:
         """(first surname in ASCII for the key, BibTeX author list)."""
         people = [(self.rng.choice(_SURNAMES), self.rng.choice(_GIVEN)) for _ in range(k)]
         text = " and ".join(f"{(s[1] if self.rng.random() < 0.6 else s[0])}, {g}" for s, g in people)
-        if k > 3 and self.rng.random() < 0.3:
+        if 3 < k < 10 and self.rng.random() < 0.3:
             text = " and ".join(text.split(" and ")[:3]) + " and others"
         return _ascii(people[0][0][0]), text
 
     def _entry(self, i: int, used: set[str]) -> str:
         rng = self.rng
         etype = self.TYPES[i % len(self.TYPES)]
+        crossref = None
+        if i % 23 == 7:
+            etype = "collection"  # a book whose chapters follow, inheriting it through crossref
+        elif i % 23 in (8, 9) and self.parent:
+            etype, crossref = "incollection", self.parent
         year = rng.randint(1995, 2025)
-        first, authors = self._names(rng.choice((1, 1, 2, 2, 3, 4, 6)))
+        # Long author lists (large consortia and multi-centre studies) in about one entry in 17.
+        first, authors = self._names(rng.randint(12, 30) if i % 17 == 4 else rng.choice((1, 1, 2, 2, 3, 4, 6)))
         base = f"{first}{year}"
         if i % 37 == 5:  # every punctuation character Pandoc allows inside a key
             key = f"{first}:{year}" + "".join(f"{c}{chr(97 + j)}" for j, c in enumerate(KEY_PUNCTUATION[1:]))
@@ -183,19 +203,28 @@ class _Bib:
             key += chr(97 + rng.randrange(26))
         used.add(key)
         self.keys.append(key)
+        if etype == "collection":
+            self.parent = key
         title = _sentence(rng, rng.randint(5, 12))
         if i % 3 == 0:
-            title += ": En studie om v{\\\"a}lf{\\\"a}rd och f{\\\"o}r{\\\"a}ndring"
+            title += _TITLE_LATEX[(i // 3) % len(_TITLE_LATEX)]
         fields: list[tuple[str, str]] = []
         if etype not in ("proceedings", "collection", "manual"):
             fields.append(("author", authors))
         else:
             fields.append(("editor", authors))
         fields.append(("title", title))
-        if etype == "article":
+        if crossref:
+            fields += [("crossref", crossref), ("pages", f"{(p := rng.randint(1, 200))}--{p + 20}")]
+        elif etype == "article" and i % 5 == 1:
+            fields += [("journal", "@" + rng.choice(["sjt", "nswr", "sjph", "ejsw"])),
+                       ("volume", str(rng.randint(1, 40))), ("number", str(rng.randint(1, 6)))]
+        elif etype == "article":
             fields += [("journal", rng.choice(_JOURNALS)), ("volume", str(rng.randint(1, 40))),
                        ("number", str(rng.randint(1, 6))),
                        ("pages", f"{(p := rng.randint(1, 300))}--{p + rng.randint(5, 25)}")]
+        elif etype in ("book", "collection") and i % 3 == 0:
+            fields += [("publisher", "@" + rng.choice(["stlitt", "nok"])), ("address", "Stockholm")]
         elif etype in ("book", "proceedings", "collection", "booklet", "manual"):
             fields += [("publisher", rng.choice(_PUBLISHERS)), ("address", rng.choice(["Lund", "Stockholm", "Malmö"]))]
         elif etype in ("incollection", "inbook"):
@@ -207,6 +236,8 @@ class _Bib:
             fields += [("school", rng.choice(_SCHOOLS))]
             if etype == "thesis":
                 fields.append(("type", "phdthesis"))
+        elif etype in ("techreport", "report") and i % 2:
+            fields += [("institution", "@" + rng.choice(["sos", "skr"])), ("number", f"{year}:{rng.randint(1, 99)}")]
         elif etype in ("techreport", "report"):
             fields += [("institution", rng.choice(_INSTITUTIONS)), ("number", f"{year}:{rng.randint(1, 99)}")]
         elif etype in ("online", "dataset", "software"):
@@ -221,13 +252,15 @@ class _Bib:
             fields.append(("langid", "swedish"))
         if i % 13 == 0:
             fields.append(("abstract", " ".join(_sentence(rng, 14) + "." for _ in range(4))))
-        body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
+        body = ",\n".join(f"  {name} = {value[1:]}" if value.startswith("@") else f"  {name} = {{{value}}}"
+                           for name, value in fields)  # "@name": a bare @string macro
         return f"@{etype}{{{key},\n{body}\n}}\n"
 
     def text(self) -> str:
         head = ("% SYNTHETIC BENCHMARK DATA generated by scripts/kop/corpus.py (kop bench).\n"
                 "% Fictitious works under the 10.5555 test DOI prefix; never commit or publish.\n\n")
-        return head + "\n".join(self.entries)
+        macros = "".join(f'@string{{{name} = "{value}"}}\n' for name, value in _MACROS.items())
+        return head + macros + "\n" + "\n".join(self.entries)
 
 
 def _yaml_str(text: str) -> str:
@@ -276,7 +309,7 @@ class _Overviews:
         self.statuses = vocabulary_values("statuses")
         self.roles = vocabulary_values("roles")
         self.question_roles = vocabulary_values("question_roles")
-        self.evidence = vocabulary_values("evidence")
+        self.certainty = vocabulary_values("certainty")
         self.licenses = vocabulary_values("licenses")
 
     def _key(self) -> str:
@@ -390,11 +423,22 @@ class _Overviews:
             f"  included: {ft - ft_ex}",
             "findings:",
         ]
-        for _ in range(rng.randint(2, 6)):
-            refs = ", ".join(_flow_key(self.rng.choice(self.keys)) for _ in range(rng.randint(1, 3)))
+        for j in range(rng.randint(2, 6)):
+            cited = [self.rng.choice(self.keys) for _ in range(rng.randint(1, 3))]
             lines += [f"  - statement: {_yaml_str(_sentence(rng, rng.randint(8, 16)) + '.')}",
-                      f"    strength: {rng.choice(self.evidence)}",
-                      f"    references: [{refs}]"]
+                      f"    references: [{', '.join(_flow_key(k) for k in cited)}]"]
+            if j % 3 != 2:  # KÖP's own assessment (issue 13)
+                lines += ["    certainty:", f"      level: {rng.choice(self.certainty)}",
+                          f"      assessed_by: {_yaml_str('Översiktens författare (två oberoende bedömare)')}"]
+                if rng.random() < 0.5:
+                    lines.append(f"      motivation: {_yaml_str(_sentence(rng, rng.randint(6, 12)) + '.')}")
+            if j % 3 != 0:  # a grade a cited source reports itself
+                lines += ["    source_grade:", f"      grade: {rng.choice(['Stark', 'Måttlig', 'Begränsad'])}",
+                          f"      source: {_flow_key(cited[0])}",
+                          f"      scale: {_yaml_str('Källans tregradiga skala: stark, måttlig, begränsad.')}"]
+            lines += [f"    studies: {rng.randint(1, 40)}", f"    participants: {rng.randint(20, 5000)}",
+                      "    designs: [" + ", ".join(rng.sample(["enkätstudie", "intervjustudie", "registerstudie",
+                                                             "randomiserad studie"], 2)) + "]"]
         if i > 0 and rng.random() < 0.3:
             lines += ["related:", f"  - {self.ids[rng.randrange(i)]}"]
         if rng.random() < 0.2:

@@ -9,6 +9,11 @@ that work's "2024" into "2024a" on pages that never cite the overview.
 
 The citation points at the permanent address ``/k/<id>/``, which never changes even if
 the overview's file is renamed.
+
+A demonstration example (``example: true``) is marked in every form, so a copied reference
+never passes for a real overview: the APA reference's bracketed description and BibTeX's
+``type`` say "Demonstrationsexempel", and BibTeX ``note``, RIS ``N1`` and the CSL ``note`` say
+"Demonstrationsexempel, inte en riktig kunskapsöversikt".
 """
 
 from __future__ import annotations
@@ -25,9 +30,16 @@ from kop.core.model import Overview, Reference
 from kop.core.results import CheckResult
 from kop.core.urls import absolute, is_withdrawn, on_site, overview_url, permalink
 from kop.features.base import BaseFeature, BuildContext, Files
+from kop.render.headmeta import EXAMPLE_GENRE, EXAMPLE_NOTE
+from kop.render.marks import EXAMPLE_SENTENCE, is_example
 from kop.render.overview import PageParts
 
 GENRE = "Kunskapsöversikt"
+
+
+def genre(ov: Overview) -> str:
+    """The kind of work: "Kunskapsöversikt", or "Demonstrationsexempel" for an example."""
+    return EXAMPLE_GENRE if is_example(ov.meta) else GENRE
 
 
 def publisher(settings: dict[str, Any], site_name: str) -> str:
@@ -63,7 +75,11 @@ def version_date(ov: Overview) -> str:
 
 
 def csl_item(ov: Overview, url: str, pub: str) -> dict[str, Any]:
-    """The overview as a CSL-JSON ``report``: Author (Year). *Title* (Version x) [Kunskapsöversikt]. Publisher. URL."""
+    """The overview as a CSL-JSON ``report``: Author (Year). *Title* (Version x) [Kunskapsöversikt]. Publisher. URL.
+
+    For an example the bracketed description reads "[Demonstrationsexempel, inte en riktig
+    kunskapsöversikt]" (APA puts ``genre`` there) and ``note`` says the same.
+    """
     meta = ov.meta
     item: dict[str, Any] = {
         "id": str(meta.get("id")),
@@ -71,10 +87,12 @@ def csl_item(ov: Overview, url: str, pub: str) -> dict[str, Any]:
         "title": str(meta.get("title", ov.slug)),
         "author": [split_name(a.get("name", "")) for a in meta.get("authors") or [] if isinstance(a, dict)],
         "publisher": pub,
-        "genre": GENRE,
+        "genre": EXAMPLE_NOTE if is_example(meta) else GENRE,
         "URL": url,
         "language": "sv",
     }
+    if is_example(meta):
+        item["note"] = EXAMPLE_NOTE
     parts = _date_parts(version_date(ov))
     if parts:
         item["issued"] = {"date-parts": [parts]}
@@ -131,15 +149,18 @@ def bibtex(ov: Overview, url: str, pub: str) -> str:
         ("author", " and ".join(_bib_name(a.get("name", "")) for a in meta.get("authors") or [])),
         ("title", "{" + bibtex_escape(meta.get("title", ov.slug)) + "}"),
         ("institution", bibtex_escape(pub)),
-        ("type", GENRE),
+        ("type", genre(ov)),
         ("number", bibtex_escape(meta.get("id"))),
     ]
     day = version_date(ov)
     if day:
         fields += [("year", day[:4]), ("date", day)]
+    notes = [EXAMPLE_NOTE] if is_example(meta) else []
     if meta.get("version"):
         fields.append(("version", bibtex_escape(meta["version"])))
-        fields.append(("note", bibtex_escape(f"Version {meta['version']}" + (f", {day}" if day else ""))))
+        notes.append(f"Version {meta['version']}" + (f", {day}" if day else ""))
+    if notes:
+        fields.append(("note", bibtex_escape(". ".join(notes))))
     fields += [("url", url.replace("{", "%7B").replace("}", "%7D")), ("langid", "swedish"), ("language", "swedish")]
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields)
     return f"@techreport{{{meta.get('id')},\n{body}\n}}\n"
@@ -162,8 +183,10 @@ def ris(ov: Overview, url: str, pub: str) -> str:
         lines += [f"PY  - {day[:4]}", f"DA  - {day.replace('-', '/')}"]
     if meta.get("version"):
         lines.append(f"ET  - Version {_ris_value(meta['version'])}")
-    lines += [f"PB  - {_ris_value(pub)}", f"M3  - {GENRE}", f"SN  - {_ris_value(meta.get('id'))}",
+    lines += [f"PB  - {_ris_value(pub)}", f"M3  - {genre(ov)}", f"SN  - {_ris_value(meta.get('id'))}",
               f"UR  - {_ris_value(url)}", "LA  - sv"]
+    if is_example(meta):
+        lines.append(f"N1  - {EXAMPLE_NOTE}")
     if meta.get("summary"):
         lines.append("AB  - " + _ris_value(meta["summary"]))
     lines += [f"KW  - {_ris_value(k)}" for k in meta.get("keywords") or []]
@@ -188,9 +211,12 @@ def cite_box(ov: Overview, apa_html: str, url: str, bibtex_text: str) -> str:
     if day:
         facts.append(f'<time datetime="{esc(day)}">{esc(day)}</time>')
     when = f" Referensen gäller {', '.join(facts)}." if facts else ""
-    return "\n".join([
+    example = (f'<p class="kop-cite-example"><strong>Exempel.</strong> {esc(EXAMPLE_SENTENCE)} Referensen och '
+               "filerna nedan är märkta som exempel.</p>") if is_example(meta) else ""
+    return "\n".join(line for line in [
         '<section class="kop-cite-box">',
         '<h2 id="citera">Citera</h2>',
+        example,
         f"<p>Referens enligt APA 7.{when} Den permanenta länken fungerar även om översikten får ny adress.</p>",
         f'<div class="kop-cite-ref" id="kop-cite-apa">{apa_html}</div>',
         '<p class="kop-cite-actions">'
@@ -206,7 +232,7 @@ def cite_box(ov: Overview, apa_html: str, url: str, bibtex_text: str) -> str:
         f"<code>{esc(url)}</code></a></p>",
         '<p class="kop-copy-status" role="status" aria-live="polite"></p>',
         "</section>",
-    ])
+    ] if line)
 
 
 class CitableFeature(BaseFeature):

@@ -10,12 +10,15 @@ from __future__ import annotations
 from kop.features.base import Feature
 from kop.features.citable import CitableFeature
 from kop.features.feeds import FeedsFeature
+from kop.features.maintenance import MaintenanceFeature
 from kop.features.page_head import PageHeadFeature
+from kop.features.pdf import PdfFeature
 from kop.features.permalinks import PermalinksFeature
 from kop.features.preview_cards import PreviewCardsFeature
 from kop.features.registry import RegistryFeature
 from kop.features.search import SearchFeature
 from kop.features.seminars.feature import SeminarsFeature
+from kop.features.versions import VersionsFeature
 
 FEATURES: tuple[type[Feature], ...] = (
     PermalinksFeature,
@@ -23,9 +26,12 @@ FEATURES: tuple[type[Feature], ...] = (
     RegistryFeature,
     PageHeadFeature,
     PreviewCardsFeature,
+    PdfFeature,
+    VersionsFeature,
     CitableFeature,
     FeedsFeature,
     SearchFeature,
+    MaintenanceFeature,
 )
 
 

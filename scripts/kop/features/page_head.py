@@ -1,7 +1,10 @@
 """Head metadata of each overview page: Highwire ``citation_*``, JSON-LD and Open Graph.
 
 The values come from :func:`kop.render.headmeta.overview_head`; this feature supplies the
-absolute addresses they need (the page, its permanent link, its preview image).
+absolute addresses they need (the page, its permanent link, its preview image). For a
+demonstration example the head carries the example mark and no ``citation_*`` tags; the
+``citation_pdf_url`` of a real overview is added from the PDF feature's ``pdf`` address once
+the page's parts are merged (:func:`kop.render.headmeta.with_pdf_url`).
 """
 
 from __future__ import annotations

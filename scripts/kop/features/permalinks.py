@@ -33,6 +33,8 @@ from kop.core.results import CheckResult
 from kop.core.urls import absolute, is_withdrawn, on_site, overview_url, permalink
 from kop.features.base import BaseFeature, BuildContext, Files
 from kop.render.fragments import block
+from kop.render.headmeta import marked_title
+from kop.render.marks import example_badge
 from kop.render.overview import PageParts
 
 ALIAS_IS_SLUG = message("KOP610")
@@ -70,7 +72,7 @@ def redirect_files(overviews: Iterable[Overview], site_url: str) -> dict[str, st
     """``k/<id>/index.html`` for every overview on the site and ``oversikter/<alias>/index.html`` per alias."""
     files: dict[str, str] = {}
     for ov in on_site(overviews):
-        title = str(ov.meta.get("title", ov.slug))
+        title = marked_title(ov.meta, str(ov.meta.get("title", ov.slug)))  # "Exempel: …" for an example
         canonical = absolute(site_url, overview_url(ov))
         files[f"{permalink(ov.meta['id'])}index.html"] = redirect_html(
             f"../../{overview_url(ov)}", canonical, title, "Den permanenta länken leder till")
@@ -87,14 +89,15 @@ def tombstone_page(ov: Overview, by_id: Mapping[str, Overview]) -> str:
     withdrawn = meta["withdrawn"]
     title = str(meta.get("title", ov.slug))
     front = ("---\n"
-             f"title: {_yaml_str(esc(title) + ' (tillbakadragen)')}\n"
+             f"title: {_yaml_str(esc(marked_title(meta, title)) + ' (tillbakadragen)')}\n"
              f"description: {_yaml_str(esc(withdrawn.get('reason', '')))}\n"
              f"kop_id: {_yaml_str(str(meta.get('id', '')))}\n"
              "---\n\n")
     parts = [
         '<article class="kop-tombstone">',
         f'<p class="kop-kicker"><span class="kop-id">{esc(meta.get("id"))}</span> '
-        '<span class="kop-status kop-status--tillbakadragen">Tillbakadragen</span></p>',
+        '<span class="kop-status kop-status--tillbakadragen">Tillbakadragen</span>'
+        + (" " + example_badge(meta) if example_badge(meta) else "") + "</p>",
         f"<h1>{esc(title)}</h1>",
         '<div class="admonition danger kop-withdrawn" role="note"><p class="admonition-title">Tillbakadragen</p>',
         f'<p>Översikten drogs tillbaka <time datetime="{esc(withdrawn.get("date"))}">{esc(withdrawn.get("date"))}'

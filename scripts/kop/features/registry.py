@@ -97,10 +97,10 @@ def check_registry(result: CheckResult, site_addresses: Callable[[], set[str]]) 
 
 def current_addresses(addresses: Iterable[str]) -> list[str]:
     """The addresses worth promising to keep: overview pages and permalinks, aliases, seminars and feeds."""
-    keep = ("oversikter/", "k/", "seminarier/", "feed.xml", "overviews.json")
+    keep = ("oversikter/", "k/", "seminarier/", "feed.xml", "andringar.xml", "overviews.json")
     out = set()
     for rel in addresses:
-        if not rel.startswith(keep) or rel.endswith((".png", ".svg", ".bib", ".ris")):
+        if not rel.startswith(keep) or rel.endswith((".png", ".svg", ".bib", ".ris", ".pdf")):
             continue
         out.add("/" + rel)
     return sorted(out)

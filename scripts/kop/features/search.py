@@ -30,19 +30,12 @@ from kop.core.results import CheckResult
 from kop.features.base import BaseFeature, BuildContext, Files
 from kop.render.facets import facet_values
 from kop.render.fragments import block
+from kop.render.marks import certainty_label, certainty_values, status_label
 from kop.render.overview import PageParts
-from kop.schema.load import evidence_label, vocabularies
 
 PAGE_PATH = "sok.md"
 KEYWORD_WEIGHT = 5  # Pagefind weights run 0–10; headings are 7 and body text 1.
 
-STATUS_LABELS = {
-    "granskning": "Under granskning",
-    "publicerad": "Publicerad",
-    "under-uppdatering": "Under uppdatering",
-    "inaktuell": "Inaktuell",
-    "tillbakadragen": "Tillbakadragen",
-}
 #: The scope filter (the same key as kop.site.search_index.SCOPE_FILTER): overviews by default.
 SCOPE_FILTER = "typ"
 OVERVIEW_SCOPE = "oversikt"
@@ -58,7 +51,7 @@ class Facet:
 FACETS = (
     Facet("area", "Område"),
     Facet("method", "Metod"),
-    Facet("strength", "Evidensstyrka som förekommer"),
+    Facet("certainty", "Evidensstyrka som förekommer"),
     Facet("year", "Publiceringsår"),
     Facet("status", "Status"),
 )
@@ -93,9 +86,13 @@ def index_markup(meta: dict[str, Any]) -> str:
     )
     scope = _attr_value("filter", SCOPE_FILTER, OVERVIEW_SCOPE)
     areas = ", ".join(str(a) for a in meta.get("area") or [])
-    status = "tillbakadragen" if isinstance(meta.get("withdrawn"), dict) else str(meta.get("status") or "")
-    result_meta = (_attr_value("meta", "area", areas) + _attr_value("meta", "status", STATUS_LABELS.get(status, status))
-                   + _attr_value("meta", "published", "1" if status == "publicerad" else "0"))
+    withdrawn = isinstance(meta.get("withdrawn"), dict)
+    status = str(meta.get("status") or "")
+    result_meta = (_attr_value("meta", "area", areas) + _attr_value("meta", "status", status_label(status, withdrawn))
+                   + _attr_value("meta", "published", "1" if status == "publicerad" and not withdrawn else "0"))
+    levels = facet_values(meta)["certainty"]
+    if levels:  # KÖP's own certainty only, in words (a source's grade is never called evidensstyrka)
+        result_meta += _attr_value("meta", "certainty", ", ".join(certainty_label(v) for v in levels))
     if meta.get("example") is True:
         result_meta += _attr_value("meta", "example", "Exempel")
     terms = list(meta.get("keywords") or []) + list(meta.get("synonyms") or [])
@@ -104,10 +101,10 @@ def index_markup(meta: dict[str, Any]) -> str:
 
 
 def _label(key: str, value: str) -> str:
-    if key == "strength":
-        return evidence_label(value)
+    if key == "certainty":
+        return certainty_label(value)
     if key == "status":
-        return STATUS_LABELS.get(value, value)
+        return status_label(value)
     return value[:1].upper() + value[1:]
 
 
@@ -120,8 +117,8 @@ def available_facets(published: list[Overview]) -> dict[str, list[tuple[str, int
     ordered: dict[str, list[tuple[str, int]]] = {}
     for key, counter in counts.items():
         values = sorted(counter, reverse=True) if key == "year" else sorted(counter)
-        if key == "strength":
-            scale = [item["value"] for item in vocabularies()["evidence"]]
+        if key == "certainty":
+            scale = certainty_values()
             values = sorted(counter, key=lambda v: (scale.index(v) if v in scale else len(scale), v))
         ordered[key] = [(v, counter[v]) for v in values]
     return ordered

@@ -18,8 +18,17 @@ from kop.core.model import Overview
 from kop.core.urls import area_slug
 from kop.render.facets import facet_values
 from kop.render.fragments import block
-from kop.render.overview import STATUS_LABELS, evidence_badge, page_keys
-from kop.schema.load import evidence_label, vocabularies
+from kop.render.marks import (
+    certainty_label,
+    certainty_tag,
+    certainty_values,
+    example_badge,
+    marks,
+    overview_status,
+    status_label,
+)
+from kop.render.overview import page_keys
+from kop.schema.load import vocabularies
 
 LATEST_COUNT = 5
 
@@ -28,23 +37,37 @@ def _date(ov: Overview, name: str) -> str:
     return str(ov.meta.get(name) or "")
 
 
+def _has_source_grade(ov: Overview) -> bool:
+    return any(isinstance(f, dict) and isinstance(f.get("source_grade"), dict) for f in ov.meta.get("findings") or [])
+
+
+def certainty_cell(ov: Overview, levels: list[str]) -> str:
+    """KÖP's own certainty levels; an overview whose grades all come from sources says so, apart."""
+    if levels:
+        return " ".join(certainty_tag(level) for level in levels)
+    if _has_source_grade(ov):
+        return '<span class="kop-missing">Ingen egen bedömning (bara källans gradering)</span>'
+    return "–"
+
+
 def _row(ov: Overview, base: str) -> str:
     """One catalogue row; the data-* attributes are what kop.js sorts and filters on."""
     meta = ov.meta
     facets = facet_values(meta)
     areas = ", ".join(esc(a) for a in meta.get("area") or [])
-    status = str(meta.get("status", ""))
-    strengths = " ".join(evidence_badge(s) for s in facets["strength"])
+    status, words = overview_status(ov)
+    example = example_badge(meta)
     updated = _date(ov, "updated") or _date(ov, "published")
     return (
         f'<tr data-area="{esc("|".join(facets["area"]))}" data-method="{esc(meta.get("method"))}" '
-        f'data-status="{esc(status)}" data-strength="{esc("|".join(facets["strength"]))}" '
+        f'data-status="{esc(status)}" data-certainty="{esc("|".join(facets["certainty"]))}" '
         f'data-title="{esc(meta.get("title"))}" data-published="{esc(_date(ov, "published"))}" '
         f'data-updated="{esc(updated)}">'
-        f'<td data-label="Titel"><a href="{base}oversikter/{ov.slug}/">{esc(meta.get("title"))}</a></td>'
+        f'<td data-label="Titel"><a href="{base}oversikter/{ov.slug}/">{esc(meta.get("title"))}</a>'
+        f'{" " + example if example else ""}</td>'
         f'<td data-label="Område">{areas}</td><td data-label="Metod">{esc(meta.get("method"))}</td>'
-        f'<td data-label="Evidens">{strengths}</td>'
-        f'<td data-label="Status">{esc(STATUS_LABELS.get(status, status))}</td>'
+        f'<td data-label="Evidensstyrka">{certainty_cell(ov, facets["certainty"])}</td>'
+        f'<td data-label="Status"><span class="kop-status kop-status--{esc(status)}">{esc(words)}</span></td>'
         f'<td data-label="Publicerad"><time datetime="{esc(_date(ov, "published"))}">{esc(_date(ov, "published"))}'
         "</time></td>"
         f'<td data-label="Uppdaterad"><time datetime="{esc(updated)}">{esc(updated)}</time></td>'
@@ -54,7 +77,7 @@ def _row(ov: Overview, base: str) -> str:
 
 # Sortable columns: header text and the row attribute kop.js sorts by.
 CATALOGUE_COLUMNS = (
-    ("Titel", "title"), ("Område", "area"), ("Metod", "method"), ("Evidens", ""), ("Status", "status"),
+    ("Titel", "title"), ("Område", "area"), ("Metod", "method"), ("Evidensstyrka", ""), ("Status", "status"),
     ("Publicerad", "published"), ("Uppdaterad", "updated"),
 )
 
@@ -89,11 +112,17 @@ def _facet_sets(published: list[Overview]) -> dict[str, set[str]]:
     return values
 
 
+def certainty_options(present: set[str]) -> list[tuple[str, str]]:
+    """The certainty levels present, highest first (only KÖP's own scale: source grades are no filter)."""
+    scale = certainty_values()
+    ordered = sorted(present, key=lambda v: (scale.index(v) if v in scale else len(scale), v))
+    return [(v, certainty_label(v)) for v in ordered]
+
+
 def catalogue_filters(published: list[Overview]) -> str:
     """The filter form above the catalogue. Hidden until kop.js runs, because only script can filter
     a static page; the form's GET parameters are the URL state a filtered view is shared with."""
     values = _facet_sets(published)
-    scale = ["stark", "medel", "svag"]
     return (
         '<form class="kop-catalogue-filters" id="kop-catalogue-filters" method="get" action="./" hidden '
         'aria-label="Filtrera översikterna">'
@@ -101,9 +130,8 @@ def catalogue_filters(published: list[Overview]) -> str:
         '<input id="kop-filter-q" type="search" name="q" autocomplete="off"></p>'
         + _select("area", "Område", [(a, a.capitalize()) for a in sorted(values["area"])])
         + _select("method", "Metod", [(m, m.capitalize()) for m in sorted(values["method"])])
-        + _select("strength", "Evidensstyrka",
-                  [(v, evidence_label(v)) for v in sorted(values["strength"], key=lambda v: (v not in scale, v))])
-        + _select("status", "Status", [(v, STATUS_LABELS.get(v, v)) for v in sorted(values["status"])])
+        + _select("certainty", "Evidensstyrka", certainty_options(values["certainty"]))
+        + _select("status", "Status", [(v, status_label(v)) for v in sorted(values["status"])])
         + '<p class="kop-filter kop-filter--actions"><a href="./">Visa alla</a></p>'
         "</form>\n"
         '<p id="kop-catalogue-status" class="kop-catalogue-status" role="status" aria-live="polite"></p>'
@@ -179,15 +207,13 @@ def catalogue_pages(published: list[Overview]) -> dict[str, str]:
 def search_filters(published: list[Overview], base: str) -> str:
     """The catalogue's filters as a plain GET form to the search page (for a catalogue of several pages)."""
     values = _facet_sets(published)
-    scale = ["stark", "medel", "svag"]
     return (
         f'<form class="kop-catalogue-filters kop-catalogue-filters--search" method="get" action="{base}sok/" '
         'aria-label="Sök och filtrera bland alla översikter">'
         '<p class="kop-filter"><label for="kop-filter-q">Sökord</label>'
         '<input id="kop-filter-q" type="search" name="q" autocomplete="off"></p>'
         + _select("area", "Område", [(a, a.capitalize()) for a in sorted(values["area"])])
-        + _select("strength", "Evidensstyrka",
-                  [(v, evidence_label(v)) for v in sorted(values["strength"], key=lambda v: (v not in scale, v))])
+        + _select("certainty", "Evidensstyrka", certainty_options(values["certainty"]))
         + '<p class="kop-filter kop-filter--actions"><button type="submit" class="md-button">Sök</button></p>'
         "</form>"
     )
@@ -213,6 +239,9 @@ def area_pages(published: list[Overview]) -> dict[str, str]:
             rows = ovs[(number - 1) * CATALOGUE_PAGE_SIZE:number * CATALOGUE_PAGE_SIZE]
             title = area.capitalize() + ("" if number == 1 else f", sida {number}")
             body = f"---\ntitle: {title}\n---\n\n# {esc(title)}\n\n{esc(item['description'])}\n\n"
+            feed = "feed.xml" if number == 1 else "../feed.xml"
+            body += block(f'<p class="kop-area-feed"><a href="{feed}" type="application/atom+xml">Följ området: '
+                          "nya och uppdaterade översikter som flöde (Atom)</a></p>")
             nav = pager(number, total, f"Sidor inom {area}")
             body += (block(nav + overview_table(rows, base) + nav).strip("\n") if rows
                      else "Det finns ännu inga publicerade översikter inom området.")
@@ -247,7 +276,7 @@ def letter_slug(letter: str) -> str:
 def _reference_items(keys: list[str], cited_by: dict[str, list[Overview]], formatted: Formatted, base: str) -> str:
     items = []
     for key in keys:
-        links = ", ".join(f'<a href="{base}oversikter/{ov.slug}/">{esc(ov.meta.get("title"))}</a>'
+        links = "; ".join(f'<a href="{base}oversikter/{ov.slug}/">{esc(ov.meta.get("title"))}</a> {marks(ov)}'
                           for ov in cited_by[key])
         items.append(f'<li id="{anchor(key)}" class="csl-entry">{formatted.entries[key]}'
                      f'<p class="kop-cited-by">Citeras i: {links}</p></li>')
@@ -319,7 +348,7 @@ def _latest(published: list[Overview]) -> tuple[list[Overview], list[Overview]]:
 
 def _latest_items(ovs: list[Overview], field: str) -> str:
     return "".join(
-        f'<li><a href="oversikter/{ov.slug}/">{esc(ov.meta.get("title"))}</a> '
+        f'<li><a href="oversikter/{ov.slug}/">{esc(ov.meta.get("title"))}</a> {marks(ov)} '
         f'<time datetime="{esc(_date(ov, field))}">{esc(_date(ov, field))}</time></li>'
         for ov in ovs[:LATEST_COUNT]
     )

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
@@ -19,19 +19,22 @@ from kop.cite.apa import Formatted, anchor, cluster_signature
 from kop.cite.keys import cited_keys
 from kop.cite.markup import page_edits
 from kop.core.html import esc
-from kop.core.model import Citation, CitationItem, Overview
+from kop.core.model import Citation, Overview
 from kop.core.urls import area_slug
 from kop.render.fragments import block, raw
+from kop.render.marks import EXAMPLE_SENTENCE, example_badge, is_example, status_badge, status_label
 from kop.render.prisma import prisma_figure
-from kop.schema.load import evidence_label
+from kop.render.sections import Section, after_body_sections, summary_section
+from kop.render.sof import HEADING as SOF_HEADING
+from kop.render.sof import HEADING_ID as SOF_ID
+from kop.render.sof import describe_links, finding_citation, findings_table
+from kop.schema.load import vocabularies
 
-STATUS_LABELS = {
-    "utkast": "Utkast",
-    "granskning": "Under granskning",
-    "publicerad": "Publicerad",
-    "under-uppdatering": "Under uppdatering",
-    "inaktuell": "Inaktuell",
-}
+__all__ = ["STATUS_LABELS", "PageParts", "describe_links", "finding_citation", "page_keys", "render_overview"]
+
+TITLE_ID = "kop-titel"  # the page's main heading: the skip link's target
+# The status in words per value, for callers that want a mapping (kop.render.pdf); new code: status_label.
+STATUS_LABELS = {item["value"]: status_label(item["value"]) for item in vocabularies()["statuses"]}
 
 
 @dataclass
@@ -39,7 +42,8 @@ class PageParts:
     """What features add to an overview page (see :mod:`kop.features.base`).
 
     ``head``: the ``kop`` front-matter mapping for the page head (raw values, escaped by the
-    theme); ``header``: markup at the end of the header card; ``sections``: generated blocks
+    theme); ``header``: markup at the end of the "Om översikten" facts (authors, dates …) that
+    follow the header card, summary and findings; ``sections``: generated blocks
     after the reference list, in feature order.
     """
 
@@ -55,32 +59,12 @@ class PageParts:
 
 
 ROLE_LABELS = {"forskare": "Forskare", "praktiker": "Praktiker"}
-EVIDENCE_ICONS = {"stark": "●●●", "medel": "●●○", "svag": "●○○"}
-
-
-
-def finding_citation(keys: Iterable[str]) -> Citation:
-    """A parenthetical cluster for the references that support one finding."""
-    return Citation(items=[CitationItem(key=str(k).lstrip("@")) for k in keys], in_text=False,
-                    start=0, end=0, line=0, column=0)
 
 
 def page_keys(ov: Overview, order: list[str]) -> list[str]:
-    """Keys this page cites (body, findings, article), in bibliography order."""
+    """Keys this page cites or lists (body, findings, article, source grades, included studies), in APA order."""
     cited = cited_keys(ov)
     return [key for key in order if key in cited]
-
-
-_REF_LINK = re.compile(r'<a href="#(ref-[A-Za-z0-9_-]+)"')
-
-
-def describe_links(rendered: str) -> str:
-    """Point each citation link at its reference-list entry with ``aria-describedby``.
-
-    The entry is the full APA reference, so screen readers announce it as the link's
-    description, and kop.js shows the same entry as a tooltip on hover and keyboard focus.
-    """
-    return _REF_LINK.sub(lambda m: f'{m.group(0)} aria-describedby="{m.group(1)}"', rendered)
 
 
 def replace_citations(body: str, citations: list[Citation], formatted: Formatted) -> str:
@@ -113,9 +97,14 @@ def _page_front_matter(ov: Overview, kop: Mapping[str, Any] | None = None) -> st
     """``kop``: head metadata from :mod:`kop.render.headmeta` (raw strings; theme/kop/head-meta.html escapes them)."""
     meta = ov.meta
     # MkDocs' templates print page.meta values without escaping, so escape them here.
+    title = str(meta.get("title", ov.slug))
+    summary = " ".join(str(meta.get("summary", "")).split())
+    if is_example(meta):  # the browser tab, bookmarks and search-engine snippets say it too
+        title = f"Exempel: {title}"
+        summary = summary if "exempel" in summary[:100].lower() else f"{EXAMPLE_SENTENCE} {summary}"
     data = {
-        "title": esc(meta.get("title", ov.slug)),
-        "description": esc(" ".join(str(meta.get("summary", "")).split())[:300]),
+        "title": esc(title),
+        "description": esc(summary[:300]),
         "kop_id": str(meta.get("id", "")),
     }
     if kop:
@@ -184,18 +173,9 @@ def stale_banner(meta: Mapping[str, Any], today: date | None, stale_after_years:
     )
 
 
-def evidence_badge(strength: str) -> str:
-    """Evidence strength as words plus a dot scale, never colour alone."""
-    return (f'<span class="kop-evidence kop-evidence--{esc(strength)}">'
-            f'<span class="kop-evidence__dots" aria-hidden="true">{EVIDENCE_ICONS.get(strength, "")}</span> '
-            f"{esc(evidence_label(strength))}</span>")
-
-
-def render_header(ov: Overview, base: str = "../../", *, today: date | None = None,
-                  stale_after_years: float | None = None, extra: Sequence[str] = ()) -> str:
-    """The header card: title, status, question, summary, people and dates; ``extra`` from features."""
+def _about(ov: Overview, base: str, extra: Sequence[str]) -> str:
+    """Authors, who asked the question, area, method and dates (after the summary and findings)."""
     meta = ov.meta
-    status = str(meta.get("status", ""))
     areas = ", ".join(
         f'<a href="{base}omraden/{area_slug(a)}/">{esc(a)}</a>' for a in meta.get("area") or []
     )
@@ -207,28 +187,8 @@ def render_header(ov: Overview, base: str = "../../", *, today: date | None = No
     if meta.get("version"):
         dates.append(f"version {esc(meta['version'])}")
     parts = [
-        '<header class="kop-header">',
-        f'<p class="kop-kicker"><span class="kop-id">{esc(meta.get("id"))}</span> '
-        f'<span class="kop-status kop-status--{esc(status)}">{esc(STATUS_LABELS.get(status, status))}</span></p>',
-        f'<h1 data-pagefind-meta="title">{esc(meta.get("title", ov.slug))}</h1>',
-    ]
-    if meta.get("example"):
-        parts.append(
-            '<div class="admonition warning kop-example" role="note"><p class="admonition-title">Exempel</p>'
-            "<p>Det här är en demonstrationsöversikt som visar hur KÖP fungerar. Den bygger på publicerade "
-            "källor men är inte en riktig kunskapsöversikt.</p></div>"
-        )
-    if status == "inaktuell":
-        parts.append(
-            '<div class="admonition danger kop-outdated" role="note"><p class="admonition-title">Inaktuell</p>'
-            "<p>Översikten är inte längre aktuell. Kontrollera om det finns nyare kunskap innan du använder den."
-            "</p></div>"
-        )
-    parts.append(stale_banner(meta, today, stale_after_years))
-    parts += [
+        '<div class="kop-about">',
         '<dl class="kop-facts">',
-        f'<dt>Frågeställning</dt><dd class="kop-question">{esc(meta.get("question"))}</dd>',
-        f'<dt>Sammanfattning</dt><dd class="kop-summary" data-pagefind-meta="summary">{esc(meta.get("summary"))}</dd>',
         f"<dt>Författare</dt><dd>{_people(ov)}</dd>",
         f"<dt>Frågan kommer från</dt><dd>{_question_from(ov)}</dd>",
         f"<dt>Område</dt><dd>{areas}</dd>",
@@ -236,36 +196,55 @@ def render_header(ov: Overview, base: str = "../../", *, today: date | None = No
         f'<dt>Datum</dt><dd>{", ".join(dates) or "–"}</dd>',
         "</dl>",
         *extra,
-        "</header>",
+        "</div>",
     ]
     return "\n".join(p for p in parts if p)
 
 
-def render_findings(ov: Overview, formatted: Formatted) -> str:
-    """Findings as a table, each with its evidence strength in words (not colour alone)."""
-    findings = ov.meta.get("findings") or []
-    if not findings:
-        return ""
-    rows = []
-    for finding in findings:
-        strength = str(finding.get("strength", ""))
-        cluster = formatted.clusters.get(cluster_signature(finding_citation(finding.get("references") or [])), "")
-        category = f'<span class="kop-category">{esc(finding["category"])}</span> ' if finding.get("category") else ""
-        rows.append(
-            "<tr>"
-            f'<td data-label="Slutsats">{category}{esc(finding.get("statement"))}</td>'
-            f'<td data-label="Evidensstyrka">{evidence_badge(strength)}</td>'
-            f'<td data-label="Stöd"><span class="kop-cite">{describe_links(cluster)}</span></td>'
-            "</tr>"
+def _search_meta(key: str, value: object) -> str:
+    """A Pagefind result field from an attribute (not element text, so headerlinks never leak into it)."""
+    text = esc(" ".join(str(value).split()))
+    return f'<span data-pagefind-meta="{key}[data-kop-value]" data-kop-value="{text}"></span>'
+
+
+def render_header(ov: Overview, *, today: date | None = None, stale_after_years: float | None = None) -> str:
+    """The header card: id, status and example mark, the title (a Markdown heading), warnings, the question.
+
+    The title is written as Markdown (``# … {#kop-titel}``) so that it is the first entry of the
+    page's table of contents: the theme's skip link goes to it, and the sections below it
+    (summary, findings …) are its children in the table of contents.
+    """
+    meta = ov.meta
+    example = example_badge(meta)
+    kicker = (f'<header class="kop-header">\n<p class="kop-kicker"><span class="kop-id">{esc(meta.get("id"))}</span> '
+              f'{status_badge(ov)}{" " + example if example else ""}</p>'
+              + _search_meta("title", meta.get("title", ov.slug)) + _search_meta("summary", meta.get("summary", "")))
+    title = f"# {raw(esc(meta.get('title', ov.slug)))} {{#{TITLE_ID}}}"
+    rest = []
+    if is_example(meta):
+        rest.append(f'<p class="kop-example-note" role="note"><strong>Exempel.</strong> {EXAMPLE_SENTENCE}</p>')
+    if str(meta.get("status", "")) == "inaktuell":
+        rest.append(
+            '<div class="admonition danger kop-outdated" role="note"><p class="admonition-title">Inaktuell</p>'
+            "<p>Översikten är inte längre aktuell. Kontrollera om det finns nyare kunskap innan du använder den."
+            "</p></div>"
         )
-    return (
-        '<section class="kop-findings">\n<h2 id="resultat-i-korthet">Resultat i korthet</h2>\n'
-        '<div class="md-typeset__scrollwrap"><div class="md-typeset__table"><table class="kop-findings__table">'
-        "<thead><tr><th scope=\"col\">Slutsats</th><th scope=\"col\">Evidensstyrka</th>"
-        "<th scope=\"col\">Stöd</th></tr></thead><tbody>"
-        + "".join(rows)
-        + "</tbody></table></div></div>\n</section>"
-    )
+    rest.append(stale_banner(meta, today, stale_after_years))
+    rest.append(f'<p class="kop-question"><strong class="kop-question__label">Frågeställning:</strong> '
+                f'{esc(meta.get("question"))}</p>')
+    rest.append("</header>")
+    return block(kicker).lstrip("\n") + title + block("\n".join(p for p in rest if p))
+
+
+def heading(section: Section) -> str:
+    """A generated section: its heading in Markdown (so it is in the table of contents), then its HTML."""
+    return f"\n\n## {section.heading} {{#{section.id}}}" + block(section.html)
+
+
+def render_findings(ov: Overview, formatted: Formatted) -> str:
+    """``Resultat i korthet``: the summary-of-findings table (:mod:`kop.render.sof`)."""
+    table = findings_table(ov, formatted)
+    return heading(Section(SOF_HEADING, SOF_ID, table)) if table else ""
 
 
 def render_references(keys: list[str], formatted: Formatted) -> str:
@@ -275,19 +254,19 @@ def render_references(keys: list[str], formatted: Formatted) -> str:
     entries = "".join(
         f'<li id="{anchor(key)}" class="csl-entry">{formatted.entries.get(key, esc(key))}</li>' for key in keys
     )
-    return (
-        '<section class="kop-references">\n<h2 id="referenser">Referenser</h2>\n'
-        f'<ul class="kop-reflist">{entries}</ul>\n</section>'
-    )
+    return f'<div class="kop-references"><ul class="kop-reflist">{entries}</ul></div>'
 
 
 def render_overview(ov: Overview, formatted: Formatted, *, today: date,
                     settings: Mapping[str, Any] | None = None, parts: PageParts | None = None) -> str:
-    """The whole page: generated front matter, header card, findings, body, PRISMA, references.
+    """The whole page, in the order a reader on a phone needs it.
 
-    ``settings`` are the project's ``extra.kop`` settings (``Project.settings``); ``today`` is the
-    date the stale-search banner compares with. ``parts`` are what the features add (head
-    metadata, search markup, seminars, the Citera box).
+    Header card (status, example mark, title, question), the plain-language summary, the
+    summary-of-findings table; then authors, origin, method and dates (with what the features
+    add there), the author's text, PRISMA, included studies, knowledge gaps, funding,
+    conflicts of interest, review, the references and the features' sections.
+    ``settings`` are the project's ``extra.kop`` settings (``Project.settings``); ``today`` is
+    the date the stale-search banner compares with.
     """
     settings = settings or {}
     parts = parts or PageParts()
@@ -295,13 +274,16 @@ def render_overview(ov: Overview, formatted: Formatted, *, today: date,
     body = replace_citations(ov.body, ov.citations, formatted).strip("\n")
     keys = page_keys(ov, formatted.order)
     prisma = prisma_figure(ov.meta.get("prisma") if isinstance(ov.meta.get("prisma"), Mapping) else None)
-    header = render_header(ov, today=today, stale_after_years=settings.get("stale_after_years"), extra=parts.header)
+    summary = summary_section(ov)
     return (
         _page_front_matter(ov, parts.head)
-        + block(header).lstrip("\n")
-        + block(render_findings(ov, formatted))
-        + body
+        + render_header(ov, today=today, stale_after_years=settings.get("stale_after_years"))
+        + (heading(summary) if summary else "")
+        + render_findings(ov, formatted)
+        + heading(Section("Om översikten", "om-oversikten", _about(ov, "../../", parts.header)))
+        + "\n\n" + body
         + block(prisma)
-        + block(render_references(keys, formatted))
+        + "".join(heading(section) for section in after_body_sections(ov, formatted))
+        + (heading(Section("Referenser", "referenser", render_references(keys, formatted))) if keys else "")
         + "".join(block(section) for section in parts.sections)
     ).rstrip("\n") + "\n"

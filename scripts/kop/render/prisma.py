@@ -138,11 +138,13 @@ def prisma_figure(counts: Mapping[str, Any] | None) -> str:
     if not counts:
         return ""
     items = "".join(f"<li>{html.escape(sentence)}</li>" for sentence in description(counts))
+    note = counts.get("note")
+    note_html = f" {html.escape(' '.join(note.split()))}" if isinstance(note, str) and note.strip() else ""
     return (
         '<section class="kop-prisma">\n<h2 id="flodesschema">Flödesschema för urvalet</h2>\n'
         f'<figure class="kop-prisma__figure">{prisma_svg(counts)}'
         "<figcaption>Urvalet av studier enligt PRISMA 2020: från träffar i sökningen till studier som ingår."
-        "</figcaption></figure>\n"
+        f"{note_html}</figcaption></figure>\n"
         f'<details class="kop-prisma__text"><summary>Flödesschemat som text</summary><ul>{items}</ul></details>\n'
         "</section>"
     )

@@ -5,6 +5,9 @@ Fields that take a value from a controlled vocabulary carry ``x-kop-vocabulary``
 :func:`resolved_schema` turns that into a plain ``enum`` (with the descriptions as
 ``x-kop-enum-descriptions``) so that the validator, the schema published on the site
 for editors (VS Code), and the field reference page all see the same thing.
+
+The display helpers (:func:`certainty_levels`, :func:`certainty_label`, :func:`status_label`)
+read the same vocabularies, so every page, export and listing words a level or a status alike.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from jsonschema import Draft202012Validator, FormatChecker
 
 SCHEMA_DIR = Path(__file__).resolve().parent
 SCHEMA_FILE = SCHEMA_DIR / "overview.schema.json"
@@ -36,12 +40,34 @@ def vocabulary_values(name: str) -> list[str]:
     return [item["value"] for item in vocabularies()[name]]
 
 
-def evidence_label(value: str) -> str:
-    """Return the Swedish display label of an evidence strength value."""
-    for item in vocabularies()["evidence"]:
-        if item["value"] == value:
-            return item.get("label", value)
-    return value
+WITHDRAWN_LABEL = "Tillbakadragen"
+_CERTAINTY_KEYS = ("value", "label", "symbol", "description", "anchor")
+
+
+def certainty_levels() -> list[dict[str, str]]:
+    """KÖP's certainty levels, highest first: value, label, symbol, description and anchor of each.
+
+    The order is the vocabulary's, so badges, the legend page, the evidence map and the
+    filters all list the levels the same way. Each call returns fresh dicts (safe to change).
+    """
+    return [{key: str(item.get(key, "")) for key in _CERTAINTY_KEYS} for item in vocabularies()["certainty"]]
+
+
+def certainty_label(value: str) -> str:
+    """The Swedish display label of a certainty level (``måttlig`` -> ``Måttlig``); unknown values as given."""
+    return _labels("certainty").get(value, value)
+
+
+def status_label(status: str, withdrawn: bool = False) -> str:
+    """The status in words (``granskning`` -> ``Under granskning``); a withdrawn overview is ``Tillbakadragen``."""
+    if withdrawn:
+        return WITHDRAWN_LABEL
+    return _labels("statuses").get(status, status)
+
+
+def _labels(name: str) -> dict[str, str]:
+    # not cached on its own: vocabularies() is, and tests that swap the vocabulary clear only that
+    return {item["value"]: str(item.get("label", item["value"])) for item in vocabularies()[name]}
 
 
 @lru_cache(maxsize=1)
@@ -59,6 +85,17 @@ def resolved_schema() -> dict[str, Any]:
 def resolved_schema_text() -> str:
     """Return the resolved schema as stable, pretty JSON (published on the site)."""
     return _resolved() + "\n"
+
+
+@lru_cache(maxsize=1)
+def overview_validator() -> Draft202012Validator:
+    """The overview schema's validator, built once per process (building one compiles the whole schema)."""
+    return schema_validator(resolved_schema())
+
+
+def schema_validator(schema: dict[str, Any]) -> Draft202012Validator:
+    """A Draft 2020-12 validator that also checks ``format: date``; callers cache it per schema."""
+    return Draft202012Validator(schema, format_checker=FormatChecker(formats=["date"]))
 
 
 def _resolve(node: Any) -> Any:

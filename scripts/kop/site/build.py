@@ -23,12 +23,13 @@ from kop.core.cores import can_fork
 from kop.core.model import Citation, Diagnostic
 from kop.core.project import Project
 from kop.core.results import CheckResult, Timings
-from kop.render.overview import finding_citation
+from kop.render.sof import document_citations
 from kop.site import lock, sanitize, search_index
 from kop.site.checking import check
 from kop.site.engine import check as engine_check
 from kop.site.engine import run as run_engine
 from kop.site.generate import generate, theme_files, write_tree
+from kop.site.preview import Preview, collect, restrict
 from kop.site.publish import publish
 
 ENGINE_FAILED = message("KOP901")
@@ -49,20 +50,23 @@ def page_citations(result: CheckResult) -> dict[str, list[Citation]]:
     """Each published overview's citations (body and findings), by overview id: each is a document."""
     pages: dict[str, list[Citation]] = {}
     for ov in result.published():
-        cits = pages.setdefault(str(ov.meta.get("id")), [])
-        cits.extend(ov.citations)
-        for finding in ov.meta.get("findings") or []:
-            if isinstance(finding, dict) and isinstance(finding.get("references"), list):
-                cits.append(finding_citation(finding["references"]))
+        pages.setdefault(str(ov.meta.get("id")), []).extend(document_citations(ov))
     return pages
 
 
-def prepare(project: Project, timings: Timings | None = None) -> tuple[CheckResult, Formatted | None]:
-    """Validate, format and write ``build/docs``; return the check result (and formatting if ok)."""
+def prepare(project: Project, timings: Timings | None = None,
+            preview: bool = False) -> tuple[CheckResult, Formatted | None]:
+    """Validate, format and write ``build/docs``; return the check result (and formatting if ok).
+
+    ``preview`` (``kop build --forhandsvisning``) goes on despite errors: what the safety check
+    refuses is left out, and every page with problems gets an error banner (:mod:`kop.site.preview`).
+    """
     timings = timings or Timings()
     t = time.perf_counter()
     result = check(project)
     timings.add("validera", t)
+    if preview:
+        return _prepare_preview(project, result, timings)
     if not result.ok:
         return result, None
     t = time.perf_counter()
@@ -81,7 +85,31 @@ def prepare(project: Project, timings: Timings | None = None) -> tuple[CheckResu
     return result, formatted
 
 
-def _prepare_isolated(project: Project, timings: Timings) -> tuple[list[Diagnostic], bool]:
+def _prepare_preview(project: Project, result: CheckResult, timings: Timings) -> tuple[CheckResult, Formatted | None]:
+    """:func:`prepare` for the preview: the check's problems become banners instead of stopping the build."""
+    shown = restrict(result)  # result now holds only what may be published; its diagnostics stay all
+    return result, _write_preview(project, result, shown, timings)
+
+
+def _write_preview(project: Project, result: CheckResult, shown: Preview, timings: Timings) -> Formatted | None:
+    """Format the references and write the preview's ``build/docs``; None if formatting failed (reported)."""
+    t = time.perf_counter()
+    try:
+        pages = page_citations(result)
+        formatted = format_all(result.references, [c for cits in pages.values() for c in cits], project.cache_dir,
+                               pages=pages)
+    except FormattingError as exc:
+        result.diagnostics.append(exc.at(project.display(project.bib_path), 1, 0))
+        return None
+    timings.add("formatera referenser", t)
+    t = time.perf_counter()
+    write_tree(project.gen_docs_dir, collect(lambda: generate(result, formatted), result, shown))
+    write_tree(project.build_dir / "theme", theme_files())
+    timings.add("skapa sidor", t)
+    return formatted
+
+
+def _prepare_isolated(project: Project, timings: Timings, preview: bool = False) -> tuple[list[Diagnostic], bool]:
     """Run :func:`prepare` in a forked child; return its diagnostics and whether pages were written.
 
     Why: the pages are on disk once prepare() is done, and only its diagnostics are needed
@@ -92,11 +120,11 @@ def _prepare_isolated(project: Project, timings: Timings) -> tuple[list[Diagnost
     threads running (a test harness, the live preview) prepare() simply runs in-process.
     """
     if not can_fork():
-        full, formatted = prepare(project, timings)
+        full, formatted = prepare(project, timings, preview)
         return full.diagnostics, formatted is not None
     ctx = multiprocessing.get_context("fork")
     receiver, sender = ctx.Pipe(duplex=False)
-    child = ctx.Process(target=_prepare_child, args=(project, sender))  # not daemonic: it may fork a pool
+    child = ctx.Process(target=_prepare_child, args=(project, sender, preview))  # not daemonic: it may fork a pool
     child.start()
     sender.close()
     try:
@@ -112,11 +140,11 @@ def _prepare_isolated(project: Project, timings: Timings) -> tuple[list[Diagnost
     return diagnostics, prepared
 
 
-def _prepare_child(project: Project, sender: Connection) -> None:
+def _prepare_child(project: Project, sender: Connection, preview: bool = False) -> None:
     """Child side of :func:`_prepare_isolated`: prepare, then send back what the parent needs."""
     timings = Timings()
     try:
-        full, formatted = prepare(project, timings)
+        full, formatted = prepare(project, timings, preview)
         message = (full.diagnostics, formatted is not None, timings.steps)
     except OSError as exc:  # a full disk, a read-only build/ …: a plain message naming the path
         message = ([os_error(project, exc, project.gen_docs_dir)], False, {})
@@ -129,17 +157,26 @@ def _prepare_child(project: Project, sender: Connection) -> None:
 
 def build(project: Project, strict: bool = True, timings: Timings | None = None) -> CheckResult:
     """The whole build under the checkout's build lock (see :mod:`kop.site.lock`)."""
+    return _locked(project, strict, timings, preview=False)[0]
+
+
+def build_preview(project: Project, timings: Timings | None = None) -> tuple[CheckResult, bool]:
+    """The preview build (not strict, banners on pages with problems); True if ``site/`` was replaced."""
+    return _locked(project, False, timings, preview=True)
+
+
+def _locked(project: Project, strict: bool, timings: Timings | None, preview: bool) -> tuple[CheckResult, bool]:
     try:
         with lock.build_lock(project.build_dir):
             lock.clean_stale(project.root, project.site_dir)  # leftovers of killed builds
-            return _build(project, strict, timings)
+            return _build(project, strict, timings, preview)
     except lock.BuildLocked as exc:
         result = CheckResult(project)
         result.diagnostics.append(lock.LOCKED.at(project.display(project.build_dir / ".lock"), 1, 0,
                                                  seconds=round(exc.waited)))
-        return result
+        return result, False
     except OSError as exc:  # ENOSPC, EACCES, EROFS, EMFILE …: never a traceback; site/ is untouched
-        return CheckResult(project, diagnostics=[os_error(project, exc, project.site_dir)])
+        return CheckResult(project, diagnostics=[os_error(project, exc, project.site_dir)]), False
 
 
 def os_error(project: Project, exc: OSError, default: Path) -> Diagnostic:
@@ -157,20 +194,20 @@ def os_error(project: Project, exc: OSError, default: Path) -> Diagnostic:
     return WRITE_FAILED.at(shown, 1, 0, file=shown, reason=reason, advice=advice)
 
 
-def _build(project: Project, strict: bool, timings: Timings | None) -> CheckResult:
-    """The whole build; on any error the previous ``site/`` is left as it was."""
+def _build(project: Project, strict: bool, timings: Timings | None, preview: bool) -> tuple[CheckResult, bool]:
+    """The whole build; on any error the previous ``site/`` is left as it was. True if it was replaced."""
     timings = timings or Timings()
     if not project.mkdocs_yml.is_file():
         result = CheckResult(project)
         result.diagnostics.append(NO_SITE_CONFIG.at(project.display(project.mkdocs_yml), 1, 0,
                                                     root=project.root))
-        return result
+        return result, False
     if (unusable := engine_check(project)) is not None:  # unknown or missing engine: before any work
-        return CheckResult(project, diagnostics=[unusable])
-    diagnostics, prepared = _prepare_isolated(project, timings)
+        return CheckResult(project, diagnostics=[unusable]), False
+    diagnostics, prepared = _prepare_isolated(project, timings, preview)
     result = CheckResult(project, diagnostics=diagnostics)
     if not prepared:
-        return result
+        return result, False
     t = time.perf_counter()
     tmp_parent = Path(tempfile.mkdtemp(prefix=".site-new-", dir=project.root))
     try:
@@ -181,16 +218,16 @@ def _build(project: Project, strict: bool, timings: Timings | None) -> CheckResu
             display = project.display(project.mkdocs_yml)
             for problem in problems:
                 result.diagnostics.append(ENGINE_FAILED.at(display, 1, 0, problem=problem.strip()))
-            return result
+            return result, False
         t = time.perf_counter()
         # nh3 on every page's content: the second line of defence
         sanitize.sanitize_site(new_site, cache_dir=project.cache_dir / "sanitized")
         timings.add("sanera", t)
         if search_index.index_site(project, new_site, result, timings):  # Pagefind, before the swap
-            return result
+            return result, False
         t = time.perf_counter()
         publish(new_site, project.site_dir)
         timings.add("publicera", t)
     finally:
         shutil.rmtree(tmp_parent, ignore_errors=True)
-    return result
+    return result, True

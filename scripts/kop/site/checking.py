@@ -9,6 +9,7 @@ from kop.features.enabled import instantiate
 from kop.site.routes import site_addresses
 from kop.sources.cache import ContentCache
 from kop.sources.documents import tree_problems
+from kop.sources.misplaced import misplaced_files
 
 
 def check(project: Project, cache: ContentCache | None = None) -> CheckResult:
@@ -16,4 +17,5 @@ def check(project: Project, cache: ContentCache | None = None) -> CheckResult:
     features = instantiate()
     result = pipeline.check(project, features, lambda result: site_addresses(result, features), cache)
     result.diagnostics.extend(tree_problems(project.docs_dir, project))  # links out of the repo, FIFOs (KOP15x)
+    result.diagnostics.extend(misplaced_files(project))  # overviews/x/y.md, y.markdown, y.MD … (KOP180–182)
     return result

@@ -22,6 +22,9 @@ from kop.features.enabled import instantiate
 from kop.render.evidence_map import PAGE_PATH as EVIDENCE_MAP_PATH
 from kop.render.evidence_map import evidence_map_page
 from kop.render.guide import field_reference_markdown, message_catalogue_markdown
+from kop.render.headmeta import with_pdf_url
+from kop.render.legend import PAGE_PATH as LEGEND_PATH
+from kop.render.legend import legend_page
 from kop.render.listings import area_pages, catalogue_pages, references_pages, start_page
 from kop.render.overview import PageParts, render_overview
 from kop.schema.load import PUBLISHED_SCHEMA_NAME, resolved_schema_text
@@ -47,6 +50,7 @@ def generate(result: CheckResult, formatted: Formatted) -> Iterator[tuple[str, s
     files: dict[str, str | bytes] = dict(docs)
     files.update(catalogue_pages(published))
     files[EVIDENCE_MAP_PATH] = evidence_map_page(published)
+    files[LEGEND_PATH] = legend_page()
     files.update(area_pages(published))
     files.update(references_pages(published, formatted))
     files["bidra/faltreferens.md"] = field_reference_markdown()
@@ -64,6 +68,7 @@ def generate(result: CheckResult, formatted: Formatted) -> Iterator[tuple[str, s
             parts = PageParts()
             for feature in features:
                 parts.merge(feature.page_parts(ov, ctx))
+            parts.head = with_pdf_url(parts.head, ctx.site_url)  # citation_pdf_url, never for an example
             yield path, render_overview(ov, formatted, today=ctx.today, settings=project.settings, parts=parts)
 
 

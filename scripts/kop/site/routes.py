@@ -18,7 +18,7 @@ from kop.features.enabled import instantiate
 from kop.schema.load import PUBLISHED_SCHEMA_NAME, vocabularies
 
 # Pages kop.site.generate always writes, as directory addresses.
-CORE_PAGES = ("", "oversikter/", "omraden/", "referenser/", "evidenskarta/", "bidra/faltreferens/",
+CORE_PAGES = ("", "oversikter/", "omraden/", "referenser/", "evidenskarta/", "evidensstyrka/", "bidra/faltreferens/",
               "bidra/felmeddelanden/", f"schema/{PUBLISHED_SCHEMA_NAME}")
 
 

@@ -3,13 +3,22 @@
 Pagefind runs offline from the ``pagefind_bin`` wheel; its output is rewritten
 canonically (:mod:`kop.site.pagefind_stable`) so that builds stay byte-identical. The
 markup it reads (facets, weighted keywords) comes from :mod:`kop.features.search`.
+
+Warm builds (``.cache/kop/search``, a :class:`~kop.sources.cache.ContentCache`): an
+unchanged page is not parsed again, an unchanged vocabulary's compound splits and
+suggestions are not computed again, and when no indexed page changed Pagefind is not run:
+its stabilised bundle is taken from the cache. Every key covers all inputs of its step, so
+the output is the same bytes as without the cache (tests/site/test_search_cache.py).
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
+import os
 import subprocess
 import time
+from importlib import metadata
 from pathlib import Path
 
 from kop.core.catalogue import message
@@ -17,12 +26,19 @@ from kop.core.project import Project
 from kop.core.results import CheckResult, Timings
 from kop.core.urls import area_slug
 from kop.site.pagefind_stable import stabilise
-from kop.site.search_words import compound_parts, compound_splits, page_text, vocabulary_json, words
+from kop.site.search_suggest import suggestion_words, suggestions_json
+from kop.site.search_words import compound_parts, compound_splits, page_words, vocabulary_json
+from kop.sources.cache import ContentCache
 
 BUNDLE_DIR = "pagefind"
 # Which built pages are searchable: the overviews and a few key pages. Lists (catalogue,
-# areas, references, evidence map) would only repeat the overviews' titles.
-INDEX_GLOB = "{oversikter/*/index.html,om-kop/index.html,tillganglighet/index.html,bidra/**/index.html}"
+# areas, references, evidence map) would only repeat the overviews' titles. The catalogue's
+# own further pages (oversikter/sida-2/ …, kop.render.listings) sit beside the overviews; the
+# alternatives spell out "any folder name but sida-…" (Pagefind's globs have no negation).
+LISTING_PAGE_PREFIX = "sida-"
+OVERVIEW_DIRS = "{[!s]*,s,s[!i]*,si,si[!d]*,sid,sid[!a]*,sida,sida[!\\-]*}"
+INDEX_GLOB = ("{oversikter/" + OVERVIEW_DIRS + "/index.html,om-kop/index.html,tillganglighet/index.html,"
+              "bidra/**/index.html}")
 # Inside a page only the article is indexed, without permalinks, reference lists, the
 # PRISMA drawing (its numbers are in the text alternative) or navigation.
 ROOT_SELECTOR = "article.md-content__inner"
@@ -36,6 +52,8 @@ EXCLUDE_SELECTORS = (".headerlink", ".kop-references", ".kop-prisma", ".md-sourc
 PAGEFIND_FAILED = message("KOP940")
 #: The site's words and areas for the search page (query check, suggestions): see kop.site.search_words.
 VOCABULARY_PATH = "sok/ord.json"
+#: The ranked "Menade du …?" candidates (kop.site.search_suggest), read by assets/kop/suggest.js.
+SUGGESTIONS_PATH = "sok/forslag.json"
 #: Pagefind filter that separates the two scopes: overviews carry "oversikt" (kop.features.search),
 #: every other indexed page (the help pages under Bidra, Om KÖP, Tillgänglighet) "hjalp".
 SCOPE_FILTER = "typ"
@@ -44,18 +62,46 @@ HELP_SCOPE = "hjalp"
 
 def indexed_pages(site_dir: Path) -> list[Path]:
     """The built pages Pagefind indexes (:data:`INDEX_GLOB`), sorted."""
-    found = set(site_dir.glob("oversikter/*/index.html")) | set(site_dir.glob("bidra/**/index.html"))
+    found = {p for p in site_dir.glob("oversikter/*/index.html") if not p.parent.name.startswith(LISTING_PAGE_PREFIX)}
+    found |= set(site_dir.glob("bidra/**/index.html"))
     found |= {p for p in (site_dir / "om-kop" / "index.html", site_dir / "tillganglighet" / "index.html")
               if p.is_file()}
     return sorted(found)
 
 
-def prepare_pages(site_dir: Path) -> None:
+def _is_page_words(value: object) -> bool:
+    return (isinstance(value, tuple) and len(value) == 2
+            and all(isinstance(part, list) and all(isinstance(w, str) for w in part) for part in value))
+
+
+def _is_derived(value: object) -> bool:
+    return (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], dict)
+            and all(isinstance(k, str) and isinstance(v, tuple) and len(v) == 2 for k, v in value[0].items())
+            and isinstance(value[1], list) and all(isinstance(w, str) for w in value[1]))
+
+
+def _is_bundle(value: object) -> bool:
+    return (isinstance(value, dict) and {"pagefind.js", "pagefind-entry.json"} <= value.keys()
+            and all(isinstance(k, str) and isinstance(v, bytes) for k, v in value.items()))
+
+
+class _PagefindFailed(Exception):
+    """Pagefind did not produce a bundle; the message says why."""
+
+
+def _cache(directory: Path | None) -> ContentCache:
+    return ContentCache(directory or Path("."), enabled=directory is not None)
+
+
+def prepare_pages(site_dir: Path, cache: ContentCache | None = None) -> None:
     """Before Pagefind: add compound parts and the scope to each indexed page; write the vocabulary.
 
     The extra words go into a hidden element at the end of the article, where Pagefind reads
     them like the keywords (they are never shown). Text is escaped: it comes from the pages.
+    With a ``cache``, a page whose bytes are unchanged is not parsed again, and the compound
+    splits and suggestions of an unchanged vocabulary are not computed again.
     """
+    cache = cache or _cache(None)
     root_class = ROOT_SELECTOR.split(".", 1)[1]
     excluded = [sel.lstrip(".") for sel in EXCLUDE_SELECTORS]
     pages: list[tuple[Path, str, list[str]]] = []
@@ -63,17 +109,23 @@ def prepare_pages(site_dir: Path) -> None:
     areas: dict[str, str] = {}
     for path in indexed_pages(site_dir):
         page_html = path.read_text(encoding="utf-8")
-        text, page_areas = page_text(page_html, root_class, excluded)
-        page_words = words(text)
-        known.update(page_words)
+        key = cache.key("search-page", root_class, *excluded, page_html)
+        distinct, page_areas = cache.get_or_compute(
+            "search-page", key, lambda page_html=page_html: page_words(page_html, root_class, excluded),
+            _is_page_words)
+        known.update(distinct)
         areas.update({a: f"omraden/{area_slug(a)}/" for a in page_areas})
-        pages.append((path, page_html, page_words))
-    splits = compound_splits(known)
-    for path, page_html, page_words in pages:
+        pages.append((path, page_html, distinct))
+    vocabulary = sorted(known)
+    pages_words = [distinct for _, _, distinct in pages]
+    key = cache.key("search-derived", "\0".join(vocabulary), *("\0".join(d) for d in pages_words))
+    splits, suggested = cache.get_or_compute(
+        "search-derived", key, lambda: (compound_splits(known), suggestion_words(pages_words)), _is_derived)
+    for path, page_html, distinct in pages:
         cut = page_html.rfind("</article>")
         if cut < 0:
             continue
-        parts = compound_parts(page_words, splits)
+        parts = compound_parts(distinct, splits)
         is_overview = path.parent.parent.name == "oversikter" and path.parent.parent.parent == site_dir
         scope = ("" if is_overview else
                  f'<span data-pagefind-filter="{SCOPE_FILTER}[data-kop-value]" data-kop-value="{HELP_SCOPE}"></span>')
@@ -84,6 +136,7 @@ def prepare_pages(site_dir: Path) -> None:
     target = site_dir / VOCABULARY_PATH
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_text(vocabulary_json(known, areas), encoding="utf-8")
+    (site_dir / SUGGESTIONS_PATH).write_text(suggestions_json(suggested), encoding="utf-8")
 
 
 def pagefind_executable() -> Path:
@@ -106,31 +159,95 @@ def pagefind_command(site_dir: Path) -> list[str]:
     ]
 
 
-def run_pagefind(site_dir: Path, timeout: float = 300) -> list[str]:
-    """Index ``site_dir`` in place; return problems (empty list = success)."""
-    if not site_dir.is_dir():
-        return [f"mappen {site_dir} finns inte"]
+def bundle_key(site_dir: Path, cache: ContentCache) -> str:
+    """The cache key of Pagefind's output: every input Pagefind reads.
+
+    That is the indexed pages (path and bytes, after :func:`prepare_pages`), the command
+    line without the site's own path, Pagefind's version, its ``PAGEFIND_*`` environment and
+    any configuration file it would read from the working directory.
+    """
+    digest = hashlib.sha256()
+    for path in indexed_pages(site_dir):
+        data = path.read_bytes()
+        name = path.relative_to(site_dir).as_posix().encode()
+        digest.update(len(name).to_bytes(8, "big") + name + len(data).to_bytes(8, "big") + data)
+    command = [arg for arg in pagefind_command(site_dir)[1:] if arg != str(site_dir)]
+    env = sorted(f"{k}={v}" for k, v in os.environ.items() if k.startswith("PAGEFIND"))
+    configs = [p.name.encode() + b"\0" + p.read_bytes() for p in sorted(Path.cwd().glob("pagefind.*"))
+               if p.is_file()]
+    return cache.key("search-bundle", metadata.version("pagefind_bin"), "\0".join(command), "\0".join(env),
+                     *configs, digest.hexdigest())
+
+
+def _read_bundle(bundle: Path) -> dict[str, bytes]:
+    return {p.relative_to(bundle).as_posix(): p.read_bytes() for p in sorted(bundle.rglob("*")) if p.is_file()}
+
+
+def _write_bundle(bundle: Path, files: dict[str, bytes]) -> None:
+    for name, data in files.items():
+        target = bundle / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(data)
+
+
+def _pagefind(site_dir: Path, timeout: float) -> dict[str, bytes] | str:
+    """Run Pagefind on the prepared site; its stabilised bundle, or the problem as text."""
     try:
-        prepare_pages(site_dir)
         proc = subprocess.run(pagefind_command(site_dir), capture_output=True, text=True, timeout=timeout,
                               check=False)
-    except (OSError, UnicodeDecodeError, subprocess.TimeoutExpired) as exc:
-        return [str(exc)]
+    except (OSError, subprocess.TimeoutExpired) as exc:
+        return str(exc)
     if proc.returncode != 0:
-        return [(proc.stderr or proc.stdout or f"avslutningskod {proc.returncode}").strip()]
+        return (proc.stderr or proc.stdout or f"avslutningskod {proc.returncode}").strip()
     if not (site_dir / BUNDLE_DIR / "pagefind.js").is_file():
-        return ["Pagefind skapade ingen pagefind.js"]
+        return "Pagefind skapade ingen pagefind.js"
     try:
         stabilise(site_dir / BUNDLE_DIR)  # byte-identical output for reproducible builds
+        return _read_bundle(site_dir / BUNDLE_DIR)
     except (OSError, ValueError, KeyError) as exc:
-        return [f"Pagefinds index kunde inte göras stabilt: {exc}"]
+        return f"Pagefinds index kunde inte göras stabilt: {exc}"
+
+
+def run_pagefind(site_dir: Path, timeout: float = 300, cache_dir: Path | None = None) -> list[str]:
+    """Index ``site_dir`` in place; return problems (empty list = success).
+
+    With ``cache_dir`` (the build passes ``.cache/kop/search``), a site whose indexed pages are
+    unchanged gets the stabilised bundle of the previous build instead of a new Pagefind run:
+    the key covers every input (:func:`bundle_key`), so the bytes are the same as Pagefind's.
+    """
+    if not site_dir.is_dir():
+        return [f"mappen {site_dir} finns inte"]
+    cache = _cache(cache_dir)
+    try:
+        prepare_pages(site_dir, cache)
+        key = bundle_key(site_dir, cache)
+    except (OSError, UnicodeDecodeError) as exc:
+        return [str(exc)]
+    ran: list[bool] = []
+
+    def index() -> dict[str, bytes]:
+        ran.append(True)
+        found = _pagefind(site_dir, timeout)
+        if isinstance(found, str):
+            raise _PagefindFailed(found)  # nothing is cached
+        return found
+
+    try:
+        files = cache.get_or_compute("search-bundle", key, index, _is_bundle)
+        if not ran:  # the previous build's bundle, for the same pages
+            _write_bundle(site_dir / BUNDLE_DIR, files)
+    except _PagefindFailed as exc:
+        return [str(exc)]
+    except OSError as exc:
+        return [str(exc)]
+    cache.prune()  # one generation: the entries of this build
     return []
 
 
 def index_site(project: Project, site_dir: Path, result: CheckResult, timings: Timings) -> bool:
     """The build hook: index the new site; on failure add a diagnostic and return True (stop)."""
     start = time.perf_counter()
-    problems = run_pagefind(site_dir)
+    problems = run_pagefind(site_dir, cache_dir=project.cache_dir / "search")
     timings.add("sökindex", start)
     for problem in problems:
         result.diagnostics.append(PAGEFIND_FAILED.at(project.display(project.mkdocs_yml), 1, 0, problem=problem))

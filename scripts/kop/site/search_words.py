@@ -42,7 +42,9 @@ def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("swedish")
 
 
+@lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
+    """Snowball's Swedish stem, memoised: compound splitting asks for the same tails again and again."""
     return _stemmer().stemWord(word.lower())
 
 
@@ -52,18 +54,21 @@ def words(text: str) -> list[str]:
 
 
 class _ArticleText(HTMLParser):
-    """Text inside the indexed root element, without the excluded elements (as Pagefind reads it)."""
+    """Text inside the indexed root element, without the excluded elements (as Pagefind reads it).
+
+    Open root and excluded elements are counted rather than searched for on every piece of
+    text, so a page is read in time linear in its length.
+    """
 
     def __init__(self, root_class: str, excluded: Iterable[str]) -> None:
         super().__init__(convert_charrefs=True)
         self.root_class = root_class
         self.excluded = set(excluded)
         self.stack: list[tuple[bool, bool]] = []  # (is root, is excluded) per open element
+        self.open_roots = 0
+        self.open_excluded = 0
         self.parts: list[str] = []
         self.areas: list[str] = []
-
-    def _inside(self) -> bool:
-        return any(root for root, _ in self.stack) and not any(ex for _, ex in self.stack)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         attr = dict(attrs)
@@ -72,23 +77,70 @@ class _ArticleText(HTMLParser):
             self.areas.append(str(attr["data-kop-value"]))
         if tag in VOID:
             return
-        self.stack.append((tag == "article" and self.root_class in classes, bool(classes & self.excluded)))
+        entry = (tag == "article" and self.root_class in classes, bool(classes & self.excluded))
+        self.stack.append(entry)
+        self.open_roots += entry[0]
+        self.open_excluded += entry[1]
 
     def handle_endtag(self, tag: str) -> None:
         if tag not in VOID and self.stack:
-            self.stack.pop()
+            root, excluded = self.stack.pop()
+            self.open_roots -= root
+            self.open_excluded -= excluded
 
     def handle_data(self, data: str) -> None:
-        if self._inside():
+        if self.open_roots and not self.open_excluded:
             self.parts.append(data)
 
 
-def page_text(page_html: str, root_class: str, excluded: Iterable[str]) -> tuple[str, list[str]]:
-    """The indexed text of one built page and the areas its filter markup names."""
+#: Elements whose content HTMLParser (or a browser) does not read as markup: a page prefix that
+#: leaves one of them open cannot be skipped.
+_RAW_TEXT = ("script", "style", "title", "textarea", "noscript", "xmp", "iframe", "noembed", "noframes")
+_ARTICLE_RE = re.compile(r"<article\b[^>]*>", re.IGNORECASE)
+
+
+def _skippable_prefix(page_html: str, root_class: str, excluded: Iterable[str]) -> int:
+    """Where parsing may start: the first root article, when nothing before it can matter, else 0.
+
+    The page before the article (head, header, navigation: a fifth of an overview page) holds
+    no indexed text. It is skipped only when that is certain: the first ``<article>`` is the
+    root, and the prefix names no excluded class and no area filter, opens no comment and
+    leaves no raw-text element open. Then the article's parse is exactly the whole page's.
+    """
+    found = _ARTICLE_RE.search(page_html)
+    if not found:
+        return 0
+    classes = re.search(r'\sclass="([^"]*)"', found.group(0))
+    if not classes or root_class not in classes.group(1).split():
+        return 0
+    prefix = page_html[:found.start()]
+    if "data-pagefind-filter" in prefix or "<!" in prefix.replace("<!DOCTYPE", "").replace("<!doctype", ""):
+        return 0
+    if any(name in prefix for name in excluded):
+        return 0
+    low = prefix.lower()
+    if any(low.count(f"<{tag}") != low.count(f"</{tag}") for tag in _RAW_TEXT):
+        return 0
+    return found.start()
+
+
+def _parse(page_html: str, root_class: str, excluded: Iterable[str]) -> tuple[str, list[str]]:
     parser = _ArticleText(root_class, excluded)
     parser.feed(page_html)
     parser.close()
     return " ".join(parser.parts), parser.areas
+
+
+def page_text(page_html: str, root_class: str, excluded: Iterable[str]) -> tuple[str, list[str]]:
+    """The indexed text of one built page and the areas its filter markup names."""
+    excluded = list(excluded)
+    return _parse(page_html[_skippable_prefix(page_html, root_class, excluded):], root_class, excluded)
+
+
+def page_words(page_html: str, root_class: str, excluded: Iterable[str]) -> tuple[list[str], list[str]]:
+    """The distinct words of one built page (sorted) and its areas: all the index needs of a page."""
+    text, areas = page_text(page_html, root_class, excluded)
+    return sorted(set(words(text))), areas
 
 
 def split_compound(word: str, known: set[str], known_stems: set[str]) -> tuple[str, str] | None:

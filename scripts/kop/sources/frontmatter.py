@@ -20,6 +20,7 @@ import yaml
 
 from kop.core.catalogue import message
 from kop.core.model import Diagnostic
+from kop.sources import word_quotes
 from kop.sources.files import read_source
 
 MAX_FILE_BYTES = 1_000_000
@@ -36,6 +37,8 @@ DUPLICATE_KEY = message("KOP106")
 NOT_MAPPING = message("KOP107")
 YAML_FEATURE = message("KOP108")
 TOO_DEEP = message("KOP109")
+WORD_QUOTED = message("KOP117")
+WORD_QUOTE_SYNTAX = message("KOP118")
 
 _FENCE = re.compile(r"^(---|\.\.\.)[ \t]*$")
 
@@ -193,7 +196,8 @@ def parse_yaml(
         if unbalanced:
             line, col = unbalanced[0] + line_offset, unbalanced[1]
             problem = "ett citattecken öppnas här men stängs aldrig på samma rad"
-        diags.append(YAML_SYNTAX.at(display, line, col, problem=problem))
+        word = _word_quote_syntax(text, line - line_offset, display, line_offset)
+        diags.append(word or YAML_SYNTAX.at(display, line, col, problem=problem))
         return None, positions, diags
     except RecursionError:
         diags.append(TOO_DEEP.at(display, 1 + line_offset, 1, depth=MAX_YAML_DEPTH, nodes=MAX_YAML_NODES))
@@ -209,6 +213,34 @@ def parse_yaml(
     except _Abort:
         return None, positions, diags
     return value, positions, diags
+
+
+def _word_quote_syntax(text: str, number: int, display: str, line_offset: int) -> Diagnostic | None:
+    """KOP118 when the line YAML failed on holds a typographic quote (Word's ” instead of ")."""
+    lines = text.split("\n")
+    if not 1 <= number <= len(lines):
+        return None
+    line = lines[number - 1]
+    match = re.match(r"\s*(?:-\s+)?(?:[^\s:#\"'][^:#]*:\s+)?", line)
+    start = match.end() if match else 0
+    rest = line[start:]
+    if rest[:1] in word_quotes.TYPOGRAPHIC:  # ”Något: en studie” – Word's quote where YAML wants "
+        column, char = start + 1, rest[0]
+    elif rest[:1] in ('"', "'") and word_quotes.first_in_line(rest[1:]):  # "Något” – closed by Word's quote
+        offset, char = word_quotes.first_in_line(rest[1:]) or (0, "")
+        column = start + 1 + offset
+    else:
+        return None  # a typographic quote inside the text did not cause this error
+    key, sep, value = line.partition(":")
+    if sep and key.strip() and not key.lstrip().startswith(("-", '"', "'")):
+        inner = value.strip()
+        if word_quotes.wrapped(inner):
+            inner = word_quotes.unwrap(inner)
+        example = f"{key.strip()}: {word_quotes.straight(inner)}"
+    else:
+        example = word_quotes.straight("…")
+    return WORD_QUOTE_SYNTAX.at(display, number + line_offset, column, name=word_quotes.NAMES[char],
+                                col=column, example=example)
 
 
 def _unbalanced_quote(text: str, error_line: int | None) -> tuple[int, int] | None:
@@ -231,6 +263,14 @@ def _unbalanced_quote(text: str, error_line: int | None) -> tuple[int, int] | No
         if not closed:
             return number, match.start(1) + 1
     return None
+
+
+def _field_name(path: tuple[Any, ...]) -> str:
+    """A key path as authors read it (``authors[2].name``), as the schema messages write it."""
+    out = ""
+    for part in path:
+        out += f"[{part + 1}]" if isinstance(part, int) else ("." if out else "") + str(part)
+    return out or "front matter"
 
 
 class _Abort(Exception):
@@ -273,11 +313,29 @@ class _Walker:
         if node.tag not in _SCALAR_TAGS:
             return self._bad_tag(node)
         try:
-            return self.constructor.construct_object(node, deep=True)
+            value = self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError, OverflowError):
             line, col = self._pos(node)
             self.diags.append(YAML_SYNTAX.at(self.display, line, col, problem=f"ogiltigt värde '{node.value}'"))
             return None
+        if isinstance(value, str) and not node.style and word_quotes.wrapped(value):
+            return self._word_quoted(node, path, value)
+        return value
+
+    def _word_quoted(self, node: yaml.ScalarNode, path: tuple[Any, ...], value: str) -> str:
+        """Report a value wrapped in Word's quotes (KOP117) and go on with what the author meant.
+
+        The other checks then judge the intended value, so ``published: ”2024-03-15”`` gets
+        this one message instead of a misleading date-format error as well.
+        """
+        line, col = self._pos(node)
+        inner = word_quotes.unwrap(value)
+        key = _field_name(path)
+        lead = "- " if path and isinstance(path[-1], int) else f"{path[-1] if path else key}: "
+        fixed, kept = lead + word_quotes.straight(inner), lead + word_quotes.straight(value)
+        self.diags.append(WORD_QUOTED.at(self.display, line, col, key=key, fixed=fixed, kept=kept,
+                                         name=word_quotes.NAMES[value[0]]))
+        return inner
 
     def _bad_tag(self, node: yaml.Node) -> None:
         line, col = self._pos(node)

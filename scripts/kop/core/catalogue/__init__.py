@@ -15,7 +15,9 @@ from kop.core.catalogue import (
     features,
     fields,
     files,
+    history,
     pandoc_md,
+    pdf,
     safety,
     search,
     site,
@@ -24,7 +26,8 @@ from kop.core.catalogue import (
 )
 from kop.core.messages import Message
 
-_MODULES = (apa, bib, bibtex, cite, features, fields, files, pandoc_md, safety, search, site, sources, urls)
+_MODULES = (apa, bib, bibtex, cite, features, fields, files, history, pandoc_md, pdf, safety, search, site, sources,
+            urls)
 
 
 def _collect() -> dict[str, Message]:

@@ -62,4 +62,47 @@ MESSAGES: tuple[Message, ...] = (
             "på en @string-definition. Det här ordet är inget av dem, så referensen visas utan månad."
         ),
     ),
+    Message(
+        "KOP231",
+        "Posten på rad {row} kunde inte läsas: {reason}. Den innehåller {keys}.",
+        "Rätta posten: varje {{ ska ha en }}, fälten skiljs åt med kommatecken och posten slutar med }} före nästa "
+        "@. Exportera den gärna på nytt från Zotero. Hänvisningar till '{first}' fungerar igen när posten kan läsas.",
+        explanation=(
+            "En post i references.bib har ett syntaxfel, oftast en klammer }} som saknas. Allt från postens början "
+            "till nästa post som kan läsas hoppas över, så nycklarna som står där finns inte för bygget; "
+            "hänvisningar till dem rapporteras ändå inte som okända nycklar, eftersom felet är posten. "
+            "Radnumret pekar på postens början, och felet finns oftast i ett av de sista fälten före nästa @."
+        ),
+    ),
+    Message(
+        "KOP232",
+        "Titeln i posten '{key}' verkar vara skriven med stor bokstav i varje ord (Title Case). APA 7 skriver "
+        "engelska titlar i referenslistan med stor bokstav bara i första ordet, efter kolon och i namn.",
+        "Skriv till exempel title = {{{suggestion}}}. Sätt klamrar runt namn och förkortningar som ska behålla "
+        "stor bokstav, som {{Sweden}}. Zotero exporterar titeln som den står i Zotero: rätta den där, till exempel "
+        "med högerklick på titeln → Skiftläge → Meningsskiftläge (Sentence case), och exportera igen.",
+        severity="warning",
+        explanation=(
+            "Zotero hämtar ofta engelska titlar skrivna med stor bokstav i varje ord (Title Case), och exporten "
+            "behåller dem så. APA 7 vill ha meningsskiftläge: stor bokstav bara i första ordet, i första ordet "
+            "efter kolon och i namn. Förslaget i meddelandet ändrar inte ord inom klamrar ({{Sweden}}), "
+            "förkortningar (ADHD) eller ord med stor bokstav inuti (McDonald), men det kan inte veta vilka andra "
+            "ord som är namn: kontrollera förslaget och sätt klamrar runt namnen (varningen gäller poster med "
+            "langid eller language = english, och poster utan språk vars titel ser engelsk ut)."
+        ),
+    ),
+    Message(
+        "KOP233",
+        "Posten '{key}' har ett file-fält med en sökväg på din dator.{more}",
+        "Fälten publiceras aldrig och hoppas över, men references.bib är offentlig: ta bort dem. Stäng av export av "
+        "filsökvägar i Zotero: i Better BibTeX under Inställningar → Better BibTeX → Export → Fält (ta med "
+        "'file' i 'Fält att utelämna'), eller bocka ur 'Exportera filer' när du exporterar.",
+        severity="warning",
+        explanation=(
+            "Zotero och Better BibTeX skriver in var bilagorna (PDF-filerna) ligger på din dator, till exempel "
+            "file = {{C:\\Users\\namn\\Zotero\\storage\\…}}. Sökvägen kan visa ditt användarnamn och dina "
+            "mappar, och references.bib är offentlig i förrådet. Bygget tar aldrig med file-fält i något den "
+            "publicerar (referenslistor, CSL-JSON, BibTeX-filer), men de ska inte heller ligga i förrådet."
+        ),
+    ),
 )

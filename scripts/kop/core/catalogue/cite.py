@@ -39,7 +39,12 @@ MESSAGES = (
             "En hakparentes som börjar med @ men inte följer Pandocs syntax för "
             "källhänvisningar blir vanlig text i stället för en hänvisning. Vanliga orsaker "
             "är mellanslag efter @, en tom nyckel, blanksteg inom @{…}, en saknad ']' eller en "
-            "del mellan semikolon som saknar @nyckel."
+            "del mellan semikolon som saknar @nyckel. Samma meddelande gäller hänvisningar som "
+            "Pandoc läser, men inte som det var tänkt: ett citattecken eller en apostrof direkt "
+            "före eller efter nyckeln (till exempel när Word har gjort om \" till ”), ett ensamt "
+            "citattecken i hänvisningen, en hänvisning inne i en annan hänvisning, och en * eller _ "
+            "som aldrig avslutas inom hakparentesen. Meddelandet visar var tecknet står och hur "
+            "hänvisningen ska skrivas."
         ),
     ),
 )

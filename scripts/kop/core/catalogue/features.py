@@ -46,7 +46,10 @@ MESSAGES = (
         "KOP601",
         "Den publicerade adressen '{address}' leder inte längre till någon sida.",
         "Adresser i published-urls.txt får aldrig sluta fungera. Har översiktens fil bytt namn: lägg det gamla "
-        "namnet i 'aliases'. Har översikten tagits bort: återställ filen och fyll i 'withdrawn'.",
+        "namnet i 'aliases'. Har översikten satts tillbaka till status utkast efter att adressen registrerades: "
+        "utkast visas inte, så låt status vara granskning medan den arbetas om. Ska översikten inte visas "
+        "längre: behåll filen och fyll i 'withdrawn' (date, reason och gärna replaced_by), så visar adressen att "
+        "den är tillbakadragen. Har filen tagits bort: återställ den och fyll i 'withdrawn'.",
         explanation="published-urls.txt listar alla adresser som har publicerats. Bygget kontrollerar att var och en "
         "fortfarande leder till en sida, en fil eller en vidarebefordran, så att länkar i e-post, på affischer och i "
         "referenslistor aldrig går sönder.",

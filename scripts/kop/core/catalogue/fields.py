@@ -152,4 +152,59 @@ MESSAGES = (
         f"börjar med {MARKER}, så att ett utkast går igenom kontrollen medan det skrivs. Innan översikten "
         "lämnar status utkast måste alla sådana platshållare, i fälten och i brödtexten, vara ersatta.",
     ),
+    Message(
+        "KOP160",
+        "Fältet 'strength' finns inte längre.",
+        "Skriv i stället 'certainty' för KÖP:s egen bedömning (level: hög, måttlig, låg eller mycket låg, och "
+        "assessed_by: vem som bedömde), eller 'source_grade' när graderingen kommer från en källa (grade: källans "
+        "egen benämning, source: källans referensnyckel, scale: källans skala med egna ord). Det gamla värdet "
+        "'{value}' flyttas inte över automatiskt: avgör vilket av fälten som stämmer.",
+        explanation="Tidigare hade varje slutsats ett fält strength (stark, medel eller svag). Det blandade ihop "
+        "två olika saker: KÖP:s egen bedömning av hur säkert ett resultat är och en gradering som en källa själv "
+        "redovisar. Nu skrivs KÖP:s bedömning i certainty, med en nivå i GRADE-stil (hög, måttlig, låg, mycket "
+        "låg) och vem som bedömde, och en källas gradering i source_grade, med källans egen benämning, vilken "
+        "källa det är och källans skala. Bara certainty kallas evidensstyrka på webbplatsen; source_grade visas "
+        "som \"enligt källan\". Se fältreferensen i bidragsguiden.",
+    ),
+    Message(
+        "KOP161",
+        "Slutsatsen har varken 'certainty' eller 'source_grade'.",
+        "Lägg till 'certainty' (level och assessed_by) med KÖP:s egen bedömning, eller 'source_grade' (grade, source "
+        "och scale) om graderingen kommer från en källa. Båda går också att ange.",
+        explanation="Varje slutsats måste säga hur säker den är: antingen KÖP:s egen bedömning (certainty) eller "
+        "den gradering som en citerad källa själv redovisar (source_grade), eller båda.",
+    ),
+    Message(
+        "KOP162",
+        "Källan till graderingen, '{key}', finns inte i references.bib.{suggestion}",
+        "Rätta nyckeln i 'source_grade.source' (utan @) eller lägg till källan i references.bib.",
+        explanation="Fältet source_grade.source anger referensnyckeln för den källa som själv redovisar "
+        "graderingen. Källan visas med sin referens bredvid graderingen och i översiktens referenslista, så den "
+        "måste finnas i references.bib.",
+    ),
+    Message(
+        "KOP163",
+        "Den inkluderade studien '{key}' finns inte i references.bib.{suggestion}",
+        "Rätta nyckeln i 'included_studies' (utan @) eller lägg till studien i references.bib.",
+        explanation="Varje rad i included_studies är en studie ur references.bib. Tabellen länkar varje rad till "
+        "studiens referens, och studien tas med i översiktens referenslista.",
+    ),
+    Message(
+        "KOP164",
+        "Studien '{key}' står två gånger i 'included_studies' (första gången på rad {first}).",
+        "Ta bort den ena raden, eller slå ihop uppgifterna till en rad.",
+        explanation="Tabellen över inkluderade studier har en rad per studie.",
+    ),
+    Message(
+        "KOP165",
+        "Texten i '{field}' har läsbarhetsindex (LIX) {value}; gränsen är {limit}.",
+        "Skriv kortare meningar och välj kortare ord där det går: dela upp långa meningar och byt ut långa "
+        "sammansatta ord och facktermer mot vardagliga ord.",
+        severity="warning",
+        explanation="LIX (läsbarhetsindex) är antalet ord per mening plus andelen långa ord (fler än sex "
+        "bokstäver) i procent. Under 30 är mycket lättläst, 40 ungefär som skönlitteratur, över 50 svårt, som "
+        "myndighetstext. Sammanfattningen och den lättlästa sammanfattningen (plain_language) ska kunna läsas "
+        "av alla praktiker; språklagen (11 §) kräver att språket i offentlig verksamhet är vårdat, enkelt och "
+        "begripligt. Gränsen sätts med extra.kop.lix_max i mkdocs.yml (45 om inget anges).",
+    ),
 )

@@ -60,4 +60,21 @@ MESSAGES = (
         "två byggen blanda ihop sina sidor. Ett andra bygge väntar därför på det första och ger upp med det "
         "här meddelandet om det dröjer för länge.",
     ),
+    Message(
+        "KOP616",
+        "En förhandsvisning får aldrig publiceras (KOP_PUBLISH=1 och --forhandsvisning).",
+        "Bygg för publicering med 'kop build --publicera' utan --forhandsvisning. Förhandsvisningen är bara till "
+        "för pull requests.",
+        explanation="En förhandsvisning byggs även när kontrollen hittar fel, med röda rutor på sidorna som har "
+        "fel. Den är till för att granska en pull request och får aldrig bli den publicerade webbplatsen, så "
+        "bygget vägrar när publiceringsflaggan KOP_PUBLISH=1 är satt.",
+    ),
+    Message(
+        "KOP617",
+        "Visas inte i förhandsvisningen: {reason}.",
+        "Rätta problemen som står för filen nedan; sedan visas sidan i nästa förhandsvisning.",
+        explanation="Förhandsvisningen av en pull request byggs även när kontrollen hittar fel. Det som "
+        "säkerhetskontrollen stoppar (till exempel skript eller farliga länkar) tas ändå aldrig med, och inte "
+        "heller en sida vars fält inte går att läsa; sådana filer listas på sidan Förhandsvisning med skälet.",
+    ),
 )

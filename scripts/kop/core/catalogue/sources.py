@@ -68,4 +68,56 @@ MESSAGES = (
         explanation="Gränser för nästling och antal värden skyddar bygget mot konstruerade YAML-filer "
         "som annars kunde ta mycket minne eller tid.",
     ),
+    Message(
+        "KOP117",
+        "Värdet för '{key}' står inom {name}, som YAML inte räknar som citattecken: tecknet skulle bli en del "
+        "av värdet.",
+        "Skriv raka citattecken i stället: {fixed} (eller inga citattecken alls). Ska citattecknen synas i "
+        "texten: {kept}. Word och Outlook byter \" mot ” medan du skriver; skriv fälten i en textredigerare, "
+        "eller stäng av Autokorrigeringens 'Raka citattecken med typografiska'.",
+        explanation="YAML känner bara igen raka citattecken (\" och '). De typografiska citattecknen ” “ „ » « "
+        "och apostroferna ’ ‘ som Word sätter in är vanliga tecken för YAML, så title: ”Något” ger en titel som "
+        "börjar och slutar med ”. Byt dem mot raka citattecken runt värdet. Inne i en text får typografiska "
+        "citattecken gärna stå kvar, till exempel title: \"Barnets ”röst” i utredningen\".",
+    ),
+    Message(
+        "KOP118",
+        "Fel i YAML-syntaxen på grund av {name} i kolumn {col}: YAML räknar det inte som ett citattecken, så "
+        "texten efter det läses som YAML.",
+        "Sätt raka citattecken (\") runt hela värdet, till exempel {example}. Typografiska citattecken får stå "
+        "kvar inne i texten; stäng av Autokorrigeringens 'Raka citattecken med typografiska' i Word om du "
+        "kopierar fält därifrån.",
+        explanation="Word och Outlook byter raka citattecken mot typografiska (” “ ’ ‘ „ » «) medan du skriver. "
+        "YAML känner bara igen de raka, så ett värde som title: ”Något: en studie” är inte citerat alls, och "
+        "kolonet mitt i texten blir ett syntaxfel. Sätt raka citattecken runt hela värdet: "
+        "title: \"Något: en studie\".",
+    ),
+    Message(
+        "KOP180",
+        "{file} ligger i en undermapp och läses aldrig: bara filer direkt i {folder}/ läses som {kind}.",
+        "Flytta filen till {target}. På GitHub: öppna filen, klicka på pennan och ändra sökvägen i namnrutan "
+        "överst (backsteg tar bort en mapp). I en terminal: git mv {file} {target}.",
+        explanation="Bygget läser bara filer som ligger direkt i overviews/ och seminars/, inte i undermappar. "
+        "Skapar du en fil på GitHub medan du står i mappen overviews/ och skriver overviews/namn.md blir sökvägen "
+        "overviews/overviews/namn.md, och filen skulle annars hoppas över utan att kontrollen säger något.",
+    ),
+    Message(
+        "KOP181",
+        "{file} slutar på '{ending}' och läses aldrig: bara filer som slutar på .md (med små bokstäver) läses som "
+        "{kind}.",
+        "Byt namn på filen till {target}. På GitHub: öppna filen, klicka på pennan och ändra namnet i namnrutan "
+        "överst. I en terminal: git mv {file} {target}.",
+        explanation="Bygget läser bara filer som slutar på .md. Filer som slutar på .markdown, .md.txt (som "
+        "Anteckningar i Windows gärna sparar) eller .MD med stora bokstäver skulle annars hoppas över utan att "
+        "kontrollen säger något.",
+    ),
+    Message(
+        "KOP182",
+        "{file} läses aldrig ({folder}/ läser bara filer direkt i mappen som slutar på .md), och {target} finns "
+        "redan.",
+        "Är {file} en gammal kopia: ta bort den. Annars: för över ändringarna till {target} och ta sedan bort {file}.",
+        explanation="Filen ligger på fel plats eller har fel filändelse, och på den rätta platsen finns redan en "
+        "fil. Oftast är den ena en kopia av den andra; kontrollera vilken som är den senaste innan du tar bort "
+        "något.",
+    ),
 )

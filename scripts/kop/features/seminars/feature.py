@@ -17,11 +17,14 @@ from kop.core.urls import absolute
 from kop.features.base import BaseFeature, BuildContext, Files
 from kop.features.seminars import ics, invitation, qr
 from kop.features.seminars.model import (
+    EXAMPLE_SENTENCE,
     PUBLISHED_SCHEMA_NAME,
     TZ,
     Seminar,
     index_page,
+    is_example,
     load_seminars,
+    marked_title,
     overview_section,
     schema,
     schema_text,
@@ -98,15 +101,17 @@ class SeminarsFeature(BaseFeature):
         out[SCRIPT_ADDRESS] = SCRIPT.read_text(encoding="utf-8")
         for sem in self.usable:
             page_url = absolute(ctx.site_url, sem.url)
-            head = simple_head(str(sem.meta.get("title")), str(sem.meta.get("description")), page_url,
-                               ctx.site_name)
+            description = " ".join(str(sem.meta.get("description")).split())
+            if is_example(sem):  # link previews (e-mail, Teams) show no page banner
+                description = f"{EXAMPLE_SENTENCE} {description}"
+            head = simple_head(marked_title(sem), description, page_url, ctx.site_name)
             out[f"seminarier/{sem.slug}.md"] = seminar_page(sem, ctx.by_id, head)
             inv = invitation.build(sem, ctx.by_id, ctx.site_url)
             out[f"{sem.url}inbjudan.md"] = invitation.invitation_page(sem, inv)
             out[f"{sem.url}inbjudan.txt"] = invitation.to_text(inv)
             out[f"{sem.url}inbjudan.html"] = invitation.html_document(inv)
             out[f"{sem.url}seminarium.ics"] = ics.seminar_ics(sem, ctx.by_id, ctx.site_url, self.now)
-            out[f"{sem.url}qr.svg"] = qr.svg(page_url, f"QR-kod: {sem.meta.get('title')}")
+            out[f"{sem.url}qr.svg"] = qr.svg(page_url, f"QR-kod: {marked_title(sem)}")
             out[f"{sem.url}qr.png"] = qr.png(page_url)
         out[f"schema/{PUBLISHED_SCHEMA_NAME}"] = schema_text()
         guide = ctx.existing.get(SEMINAR_GUIDE)

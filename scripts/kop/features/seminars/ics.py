@@ -9,6 +9,8 @@ site's host). DTSTAMP is the build time (``SOURCE_DATE_EPOCH`` when set, so a bu
 reproducible); SEQUENCE is the seminar's ``version`` field, which the organiser raises when
 the time or place changes, so Outlook and Google replace the event they already hold;
 LAST-MODIFIED comes from ``updated``. A cancelled seminar keeps its UID with STATUS:CANCELLED.
+A demonstration seminar (``example: true``) says so where a calendar shows it: SUMMARY starts
+with "Exempel: " and the first line of DESCRIPTION says it is not a real seminar.
 """
 
 from __future__ import annotations
@@ -23,13 +25,17 @@ from icalendar import Calendar, Event
 from kop.core.model import Overview
 from kop.core.urls import absolute, permalink
 from kop.features.seminars.model import (
+    EXAMPLE_SENTENCE,
     Seminar,
     contact_text,
+    is_example,
+    marked_title,
     organisers,
     place_text,
     speakers,
     swedish_date,
 )
+from kop.render.headmeta import marked_title as overview_title
 
 PRODID = "-//KÖP//Seminarier//SV"
 
@@ -60,15 +66,16 @@ def sequence(sem: Seminar) -> int:
 def description(sem: Seminar, overviews: Mapping[str, Overview], site_url: str) -> str:
     """Plain-text DESCRIPTION: the summary, the overviews with permanent links, and the page address."""
     lines = []
-    if sem.meta.get("example"):
-        lines.append("EXEMPEL – inte ett riktigt seminarium.")
+    if is_example(sem):
+        lines.append(EXAMPLE_SENTENCE)
     lines.append(" ".join(str(sem.meta.get("description", "")).split()))
     ids = [oid for oid in sem.overview_ids if oid in overviews]
     if ids:
         lines.append("")
         lines.append("Kunskapsöversikter som diskuteras:")
         for oid in ids:
-            lines.append(f"- {overviews[oid].meta.get('title')}: {absolute(site_url, permalink(oid))}")
+            meta = overviews[oid].meta
+            lines.append(f"- {overview_title(meta, str(meta.get('title')))}: {absolute(site_url, permalink(oid))}")
     practical = []
     if speakers(sem):
         practical.append("Medverkande: " + ", ".join(speakers(sem)))
@@ -120,8 +127,7 @@ def event(sem: Seminar, overviews: Mapping[str, Overview], site_url: str, stamp:
         ev.add("last-modified", modified)
     ev.add("dtstart", sem.starts)
     ev.add("dtend", sem.ends)
-    title = str(sem.meta.get("title"))
-    ev.add("summary", ("INSTÄLLT: " if sem.cancelled else "") + title)
+    ev.add("summary", ("INSTÄLLT: " if sem.cancelled else "") + marked_title(sem))
     ev.add("description", description(sem, overviews, site_url))
     location = place_text(sem) or (sem.meta.get("online") or {}).get("url")
     if location:
@@ -156,7 +162,7 @@ def calendar(seminars: list[Seminar], overviews: Mapping[str, Overview], site_ur
 
 def seminar_ics(sem: Seminar, overviews: Mapping[str, Overview], site_url: str, stamp: datetime) -> bytes:
     """One seminar's ``.ics``; ``stamp`` is the build time (DTSTAMP)."""
-    return calendar([sem], overviews, site_url, str(sem.meta.get("title")), stamp)
+    return calendar([sem], overviews, site_url, marked_title(sem), stamp)
 
 
 def feed_ics(seminars: list[Seminar], overviews: Mapping[str, Overview], site_url: str, site_name: str,

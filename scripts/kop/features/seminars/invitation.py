@@ -4,7 +4,9 @@ The same facts in three formats, built from one list of (label, value) lines so 
 formats can never disagree. Links are absolute (``site_url`` from mkdocs.yml) and point
 at the overviews' permanent addresses ``/k/<id>/``, which survive any renaming. The
 text depends only on the sources (never on today's date), so the output for the
-demonstration seminar is checked against a golden file.
+demonstration seminar is checked against a golden file. A demonstration seminar says so first
+in every format and in the heading ("Exempel på inbjudan: …"), since an invitation is forwarded
+without the seminar page's own example banner.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from kop.features.seminars.model import (
     EXAMPLE_NOTE,
     Seminar,
     contact_text,
+    is_example,
     join_sv,
     organisers,
     place_text,
@@ -28,6 +31,7 @@ from kop.features.seminars.model import (
     swedish_date,
     time_range,
 )
+from kop.render.headmeta import marked_title as overview_title
 
 FORMATS = ("text", "markdown", "html")
 
@@ -47,6 +51,11 @@ class Invitation:
     cancelled: bool = False
     more: str = "Mer information"
 
+    @property
+    def heading(self) -> str:
+        """The heading: "Inbjudan: <title>", or "Exempel på inbjudan: <title>" for a demonstration seminar."""
+        return f"{'Exempel på inbjudan' if self.example else 'Inbjudan'}: {self.title}"
+
 
 def build(sem: Seminar, overviews: Mapping[str, Overview], site_url: str) -> Invitation:
     meta = sem.meta
@@ -57,7 +66,7 @@ def build(sem: Seminar, overviews: Mapping[str, Overview], site_url: str) -> Inv
         description=" ".join(str(meta.get("description", "")).split()),
         page_url=absolute(site_url, sem.url),
         calendar_url=absolute(site_url, f"{sem.url}seminarium.ics"),
-        example=bool(meta.get("example")),
+        example=is_example(sem),
         cancelled=sem.cancelled,
         more="Mer information och anmälan" if meta.get("registration") else "Mer information",
     )
@@ -95,7 +104,8 @@ def build(sem: Seminar, overviews: Mapping[str, Overview], site_url: str) -> Inv
     for oid in sem.overview_ids:
         ov = overviews.get(oid)
         if ov is not None:
-            inv.overviews.append((str(ov.meta.get("title")), oid, absolute(site_url, permalink(oid))))
+            title = overview_title(ov.meta, str(ov.meta.get("title")))  # "Exempel: …" for an example
+            inv.overviews.append((title, oid, absolute(site_url, permalink(oid))))
     return inv
 
 
@@ -106,7 +116,7 @@ def to_text(inv: Invitation) -> str:
         out += [f"OBS! {EXAMPLE_NOTE}", ""]
     if inv.cancelled:
         out += ["SEMINARIET ÄR INSTÄLLT.", ""]
-    out += [f"Inbjudan: {inv.title}", "", inv.intro, ""]
+    out += [inv.heading, "", inv.intro, ""]
     width = max(len(label) for label, _, _ in inv.facts) + 1
     out += [f"{(label + ':').ljust(width)} {text}" for label, text, _ in inv.facts]
     out += ["", inv.description]
@@ -130,7 +140,7 @@ def to_markdown(inv: Invitation) -> str:
         out += [f"> **OBS!** {_md_escape(EXAMPLE_NOTE)}", ""]
     if inv.cancelled:
         out += ["> **Seminariet är inställt.**", ""]
-    out += [f"# Inbjudan: {_md_escape(inv.title)}", "", _md_escape(inv.intro), ""]
+    out += [f"# {_md_escape(inv.heading)}", "", _md_escape(inv.intro), ""]
     for label, text, link in inv.facts:
         value = f"<{link}>" if link and link == text else _md_escape(text)
         out.append(f"- **{label}:** {value}")
@@ -149,7 +159,7 @@ def to_html(inv: Invitation) -> str:
         out.append(f"<p><strong>OBS!</strong> {esc(EXAMPLE_NOTE)}</p>")
     if inv.cancelled:
         out.append("<p><strong>Seminariet är inställt.</strong></p>")
-    out += [f"<h2>Inbjudan: {esc(inv.title)}</h2>", f"<p>{esc(inv.intro)}</p>", "<ul>"]
+    out += [f"<h2>{esc(inv.heading)}</h2>", f"<p>{esc(inv.intro)}</p>", "<ul>"]
     for label, text, link in inv.facts:
         value = f'<a href="{esc(link)}">{esc(text)}</a>' if link and link == text else esc(text)
         out.append(f"<li><strong>{esc(label)}:</strong> {value}</li>")
@@ -172,11 +182,11 @@ def invitation_page(sem: Seminar, inv: Invitation) -> str:
     """``seminarier/<slug>/inbjudan.md``: the invitation in all three formats, ready to copy, plus QR codes."""
     parts = [
         "---",
-        f"title: {json.dumps('Inbjudan: ' + esc(inv.title), ensure_ascii=False)}",
+        f"title: {json.dumps(esc(inv.heading), ensure_ascii=False)}",
         "---",
         "",
         '<div class="kop-invitation" markdown="0">',
-        f"<h1>Inbjudan: {esc(inv.title)}</h1>",
+        f"<h1>{esc(inv.heading)}</h1>",
         f'<p>Färdig inbjudan till seminariet <a href="../">{esc(inv.title)}</a>. Kopiera den som vanlig text till '
         "ett e-postmeddelande, som Markdown eller som HTML. Samma text får du med kommandot "
         f"<code>kop inbjudan {esc(sem.slug)}</code>.</p>",
@@ -213,4 +223,4 @@ def invitation_page(sem: Seminar, inv: Invitation) -> str:
 def html_document(inv: Invitation) -> str:
     """The HTML invitation as a standalone file (downloadable, opens in any browser or mail program)."""
     return ('<!doctype html>\n<html lang="sv">\n<head>\n<meta charset="utf-8">\n'
-            f"<title>Inbjudan: {esc(inv.title)}</title>\n</head>\n<body>\n{to_html(inv)}</body>\n</html>\n")
+            f"<title>{esc(inv.heading)}</title>\n</head>\n<body>\n{to_html(inv)}</body>\n</html>\n")

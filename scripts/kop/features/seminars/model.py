@@ -37,6 +37,8 @@ from kop.core.slugs import is_slug, slugify
 from kop.core.urls import absolute, permalink
 from kop.features.permalinks import copy_link_html
 from kop.render.fragments import block
+from kop.render.headmeta import EXAMPLE_PREFIX
+from kop.render.marks import example_badge
 from kop.sources.frontmatter import read_text, split_front_matter
 
 TZ = ZoneInfo("Europe/Stockholm")
@@ -300,13 +302,26 @@ def split_by_time(seminars: list[Seminar], now: datetime) -> tuple[list[Seminar]
 
 # --- pages -----------------------------------------------------------------------------------------------------
 
-EXAMPLE_NOTE = ("Det här är ett exempel som visar hur seminarier fungerar i KÖP. Seminariet är inte "
-                "inplanerat och går inte att anmäla sig till.")
+EXAMPLE_BADGE = ' <span class="kop-status kop-status--exempel">Exempel</span>'
+EXAMPLE_SENTENCE = "Detta är ett demonstrationsexempel, inte ett riktigt seminarium."
+EXAMPLE_NOTE = (f"{EXAMPLE_SENTENCE} Det visar hur seminarier fungerar i KÖP, är inte inplanerat och går inte "
+                "att anmäla sig till.")
+
+
+def is_example(sem: Seminar) -> bool:
+    """True for a demonstration seminar (``example: true``)."""
+    return sem.meta.get("example") is True
+
+
+def marked_title(sem: Seminar) -> str:
+    """The seminar's title, with "Exempel: " in front for a demonstration seminar."""
+    title = str(sem.meta.get("title"))
+    return EXAMPLE_PREFIX + title if is_example(sem) else title
 
 
 def _item(sem: Seminar, base: str) -> str:
     flag = ' <span class="kop-status kop-status--installt">Inställt</span>' if sem.cancelled else ""
-    example = ' <span class="kop-status kop-status--exempel">Exempel</span>' if sem.meta.get("example") else ""
+    example = EXAMPLE_BADGE if sem.meta.get("example") else ""
     series = f' <span class="kop-seminar-series">{esc(sem.meta["series"])}</span>' if sem.meta.get("series") else ""
     return (f'<li data-kop-start="{esc(sem.starts.isoformat())}" data-kop-end="{esc(sem.ends.isoformat())}">'
             f'<a href="{base}{sem.url}">{esc(sem.meta.get("title"))}</a>{flag}{example}<br>'
@@ -357,7 +372,8 @@ def _overview_links(sem: Seminar, overviews: Mapping[str, Overview], base: str, 
         if ov is None:
             continue
         address = esc(absolute(site_url, permalink(oid)))
-        items.append(f'<li><a href="{base}oversikter/{esc(ov.slug)}/">{esc(ov.meta.get("title"))}</a> '
+        example = f" {example_badge(ov.meta)}" if example_badge(ov.meta) else ""
+        items.append(f'<li><a href="{base}oversikter/{esc(ov.slug)}/">{esc(ov.meta.get("title"))}</a>{example} '
                      f'<span class="kop-id">{esc(oid)}</span> – permanent länk: <a href="{address}">{address}</a></li>')
     return f'<ul class="kop-seminar-overviews">{"".join(items)}</ul>' if items else ""
 
@@ -384,7 +400,7 @@ def seminar_page(sem: Seminar, overviews: Mapping[str, Overview], head: Mapping[
     if site_url is None:
         site_url = _site_url_from_head(head, sem.url)
     # Material prints title and description raw, so they are escaped here
-    front: dict[str, Any] = {"title": esc(meta.get("title")),
+    front: dict[str, Any] = {"title": esc(marked_title(sem)),
                              "description": esc(" ".join(str(meta.get("description")).split())[:300])}
     if head:
         front["kop"] = dict(head)

@@ -38,8 +38,7 @@
     return pagefindPromise;
   }
 
-  var FACETS = ["area", "method", "strength", "year", "status"];
-  var STRENGTH_LABELS = { stark: "Stark evidens", medel: "Måttlig evidens", svag: "Svag evidens" };
+  var FACETS = ["area", "method", "certainty", "year", "status"];
   var OVERVIEWS = { typ: { any: ["oversikt"] } };  // the two scopes (kop.features.search / kop.site.search_index)
   var HELP = { typ: { any: ["hjalp"] } };
 
@@ -363,9 +362,7 @@
     li.appendChild(el("p", "kop-result__summary", shorten(summary, summaryLength)));
     var meta = [];
     if (meta0.area) meta.push("Område: " + meta0.area);
-    if (data.filters && data.filters.strength) {
-      meta.push("Evidens: " + data.filters.strength.map(function (s) { return STRENGTH_LABELS[s] || s; }).join(", "));
-    }
+    if (meta0.certainty) meta.push("Evidensstyrka: " + meta0.certainty);
     if (meta.length) li.appendChild(el("p", "kop-result__meta", meta.join(" · ")));
     return li;
   }
