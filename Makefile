@@ -58,7 +58,7 @@ lint: $(STAMP)
 # The virtual environment, created on first use and refreshed when the lock changes.
 $(STAMP): requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --disable-pip-version-check -q --require-hashes -r requirements.lock
+	scripts/install-python-deps.sh $(PY) requirements.lock
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 

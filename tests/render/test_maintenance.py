@@ -37,3 +37,13 @@ def test_stale_search_old_draft_and_review_listed_with_owners() -> None:
 def test_nothing_to_do() -> None:
     assert needs_attention([], today=TODAY, last_changed={}, stale_after_years=5) == []
     assert attention_text([]) == "Inga översikter behöver åtgärdas just nu."
+
+
+def test_page_shows_at_most_a_page_of_rows_per_kind() -> None:
+    from kop.render.maintenance import PAGE_ROWS
+
+    docs = [(f"overviews/o{i:03}.md", meta("granskning")) for i in range(PAGE_ROWS + 7)]
+    rows = needs_attention(docs, today=TODAY, last_changed={}, stale_after_years=5)
+    html = attention_html(rows)
+    assert html.count("<tr><td>") == PAGE_ROWS and "… och 7 till." in html
+    assert attention_text(rows).count("overviews/o") == PAGE_ROWS + 7, "kop status lists every one"

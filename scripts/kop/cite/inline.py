@@ -4,7 +4,8 @@
 paragraphs, then each paragraph is tokenised once with a regular expression that only
 stops at the few characters that matter (skipping what :mod:`kop.cite.opaque` says is
 never a citation), brackets and parentheses are paired, and the events are read left to
-right into citations (:class:`Found`) and failed citation attempts (:class:`Problem`).
+right into citations (:class:`Found`) and failed citation attempts (:class:`Problem`);
+each citation found is then inspected by :class:`kop.cite.misread.MisreadChecks`.
 Everything is linear in the length of the body and nothing raises on any ``str``.
 """
 
@@ -12,10 +13,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
 
 from kop.cite.blocks import normalise_label, read_blocks
+from kop.cite.misread import MisreadChecks
 from kop.cite.opaque import Opaque, backtick_runs, code_span_end
+from kop.cite.parts import Found, Item, Key, Part, Problem, Segment
 from kop.cite.syntax import after_word, parse_key
 from kop.cite.text import CLIP, clip
 
@@ -30,14 +32,6 @@ _FOOTNOTE_LABEL = re.compile(r"[^\s\]]{1,100}+\]")
 _SPACES = re.compile(r"\s*+")
 _NEAR_MISS_START = re.compile(r"[ \t\r\n]*+-?@")
 
-# Quotation marks and apostrophes, straight and typographic (Word turns " and ' into these).
-# Pandoc ends a key at any of them, so one glued to a key ends up in the citation's text.
-_QUOTES = frozenset("\"'«»‹›‘’‚‛“”„‟")
-_DOUBLE_QUOTES = frozenset("\"«»“”„‟")
-_NOT_QUOTE_TEXT = " \t\r\n,.;:"  # what may stand beside a stray quote that holds no text
-_WORD_AFTER_QUOTE = re.compile(r"[^\s\[\];,]*+")
-_EMPHASIS_MARK = re.compile(r"[*_]")
-
 # Pandoc attribute block after a bracket, which makes it a span: {#id .class key=val -}.
 _ATTRIBUTES = re.compile(
     r"""\{[ \t\r\n]*+(?:(?:\#[^\s}#.]++|\.[^\s}#.]++|[A-Za-z_][\w.:\-]*+=(?:"[^"]*+"|'[^']*+'|[^\s"'}]++)"""
@@ -45,76 +39,10 @@ _ATTRIBUTES = re.compile(
 )
 
 
-# --- Results ------------------------------------------------------------------------
-
-
-@dataclass(slots=True)
-class Key:
-    """A key found in the text: where the citation item starts, its '@' and its end."""
-
-    start: int  # the '-' of a suppress-author key, else the '@'
-    at: int
-    end: int
-    key: str
-    suppress: bool
-
-
-@dataclass(slots=True)
-class Part:
-    """One ';'-separated part of a bracket: its extent and the first key in it."""
-
-    start: int
-    end: int
-    key: Key | None
-
-
-@dataclass(slots=True)
-class Item:
-    """A citation item with the offsets the public CitationItem does not carry."""
-
-    key: Key
-    prefix: tuple[int, int]
-    suffix: tuple[int, int]
-
-
-@dataclass(slots=True)
-class Found:
-    """A citation found in the body: its extent, whether it is author-in-text, its items."""
-
-    start: int
-    end: int
-    in_text: bool
-    items: list[Item]
-
-
-@dataclass(slots=True)
-class Problem:
-    """A bracket that looks like a failed citation attempt (KOP302): where, why, what to do."""
-
-    start: int
-    end: int
-    reason: str
-    advice: str
-
-
-@dataclass(slots=True)
-class Segment:
-    """A paragraph's inline tokens, with brackets and parentheses paired up."""
-
-    start: int
-    end: int
-    events: list[int]
-    escaped: set[int]
-    inert: list[tuple[int, int]] = field(default_factory=list)  # code spans, comments, tags: (start, end)
-    marks: list[int] | None = None  # '*' and '_' that may be emphasis, see Scanner._marks
-    brackets: dict[int, int] = field(default_factory=dict)
-    parens: dict[int, int] = field(default_factory=dict)
-
-
 # --- The scanner --------------------------------------------------------------------
 
 
-class Scanner:
+class Scanner(MisreadChecks):
     """Splits a body into paragraphs and finds the citations and near misses in each.
 
     One scanner reads one text once; caches for the look-ahead searches (comment ends,
@@ -430,233 +358,6 @@ class Scanner:
             return False
         return normalise_label(self.text[open_ + 1 : close]) in self.labels
 
-    # -- citations Pandoc reads differently from what the author meant (KOP302)
-
-    def _excerpt(self, start: int, end: int) -> str:
-        """The text from ``start`` to ``end`` clipped for a message, reading no more than needed.
-
-        Bounded so that many reports inside one long citation stay linear in its length.
-        """
-        return clip(self.text[start : min(end, start + 2 * CLIP)])
-
-    def _inspect(self, seg: Segment, k: int, found: Found) -> None:
-        """Report quotation marks glued to a key and citations nested inside another one.
-
-        Both are read by Pandoc (and the scanner) without complaint, and both put
-        something on the page the author did not mean: ``[se @key”]`` shows "(…, 2016, ”)",
-        and ``[@a, jfr @b]`` shows the text "@b" inside the first citation.
-        """
-        for item in found.items:
-            self._quotes(seg, found, item)
-        self._nested(seg, k, found)
-
-    def _quotes(self, seg: Segment, found: Found, item: Item) -> None:
-        """A quotation mark touching the key of ``item``, alone in its text, or without its pair."""
-        text = self.text
-        key = item.key
-        before = key.start - 1
-        quote_before = before >= seg.start and text[before] in _QUOTES
-        quote_after = key.end < seg.end and text[key.end] in _QUOTES
-        name = text[key.start : key.end]
-        if quote_after and key.end + 1 < seg.end and text[key.end + 1].isalnum():
-            word_end = _WORD_AFTER_QUOTE.match(text, key.end, seg.end).end()
-            whole = text[key.at + 1 : word_end]
-            self.problems.append(Problem(
-                key.start, word_end,
-                f"nyckeln {name} slutar vid tecknet {text[key.end]}, eftersom en nyckel slutar vid citattecken "
-                "och apostrofer",
-                f"Heter nyckeln {whole}, skriv den inom klamrar: {text[key.start : key.at]}@{{{whole}}}. Annars: "
-                f"ta bort {text[key.end]} och det som står fast efter det.",
-            ))
-            return
-        if not (quote_before or quote_after):
-            for span_start, span_end in (item.prefix, item.suffix):
-                if self._quote_in_text(found, span_start, span_end):
-                    return
-            return
-        cut = [i for i, there in ((before, quote_before), (key.end, quote_after)) if there]
-        marks = " och ".join(text[i] for i in cut)
-        where = "runt" if len(cut) == 2 else ("direkt före" if quote_before else "direkt efter")
-        bare = found.in_text and key.start == found.start and found.end == key.end  # @key, no bracket
-        context = "" if bare else f" i '{self._excerpt(found.start, found.end)}'"
-        fixed = _without(text, found.start, found.end, cut)
-        marks_word = "citattecknen" if len(cut) == 2 else "citattecknet"
-        move = "" if bare else f" eller flytta {'dem' if len(cut) == 2 else 'det'} utanför hänvisningen"
-        self.problems.append(Problem(
-            cut[0] if quote_before else key.start, key.end + 1 if quote_after else key.end,
-            f"{marks_word} {marks} står {where} nyckeln {name}{context} och skulle visas i hänvisningens text "
-            "på sidan",
-            f"Ta bort {marks_word}{move}: skriv {fixed}.",
-        ))
-
-    def _quote_in_text(self, found: Found, start: int, end: int) -> bool:
-        """A quotation mark in a prefix or suffix with no text of its own, or an unpaired double quote."""
-        text = self.text
-        quotes = [i for i in range(start, end) if text[i] in _QUOTES]
-        if not quotes:
-            return False
-        doubles = [i for i in quotes if text[i] in _DOUBLE_QUOTES]
-        if not text[start:end].strip(_NOT_QUOTE_TEXT + "".join(_QUOTES)):
-            at, why = quotes[0], "står ensamt"
-        elif len(doubles) % 2:
-            at, why = doubles[-1], "saknar sitt par"
-        else:
-            return False
-        self.problems.append(Problem(
-            at, at + 1,
-            f"citattecknet {why} i hänvisningen '{self._excerpt(found.start, found.end)}' och skulle visas i "
-            "hänvisningens text på sidan",
-            f"Ta bort citattecknet eller flytta det utanför hakparentesen: skriv {_without(text, found.start, found.end, [at])}. "  # noqa: E501
-            "Citattecken inom en hänvisning ska komma i par, som i [@nyckel, s. 3, om ”skolan”].",
-        ))
-        return True
-
-    def _open_emphasis(self, seg: Segment, open_: int, close: int) -> bool:
-        """Whether ``[…]`` holds a '*' or '_' that opens emphasis and is never closed inside it.
-
-        Pandoc's reader then reads the rest of the paragraph as the emphasis, the ']' with
-        it, so the bracket is no citation (``[@a, s. 3 *]`` cites nothing). The scanner
-        does the same and reports it (KOP302), since the author meant a citation. An
-        opener is a run of one to three marks before a non-space ('_' not inside a word);
-        any later '*' closes a '*', a '_' not before a letter or digit closes a '_'. Keys,
-        code, tags, link destinations and escaped marks are skipped.
-        """
-        text = self.text
-        marks = self._marks(seg)
-        first = bisect_right(marks, open_)
-        last = bisect_left(marks, close, first)
-        if first == last:
-            return False
-        # A bracket inside is read on its own when it is no citation (Pandoc re-reads a link's
-        # text in isolation), so its marks cannot open emphasis out here.
-        inner = self._inner_brackets(seg, open_, close)
-        for mark in "*_":
-            opened = -1
-            i = first
-            while i < last:
-                q = marks[i]
-                run_end = q
-                while run_end < close and text[run_end] == mark:
-                    run_end += 1
-                at = bisect_right(inner, (q, close)) - 1
-                if text[q] != mark or (at >= 0 and q < inner[at][1]):
-                    i += 1
-                    continue
-                i = bisect_left(marks, run_end, i + 1, last)
-                after = text[run_end] if run_end < seg.end else " "
-                if opened < 0:
-                    inside_word = mark == "_" and q > seg.start and text[q - 1].isalnum()
-                    if run_end - q <= 3 and not after.isspace() and not inside_word:
-                        opened = q
-                elif mark == "*" or not after.isalnum():
-                    opened = -1
-            if opened >= 0:
-                if opened not in self._emphasis_reported:
-                    self._emphasis_reported.add(opened)
-                    self.problems.append(Problem(
-                        opened, opened + 1,
-                        f"tecknet {mark} i '{self._excerpt(open_, close + 1)}' inleder kursiv eller fet stil som "
-                        "aldrig avslutas inom hakparentesen, så Pandoc läser den inte som en hänvisning",
-                        f"Avsluta stilen inom hakparentesen (som i *jfr*) eller skriv \\{mark} för ett vanligt {mark}.",
-                    ))
-                return True
-        return False
-
-    def _inner_brackets(self, seg: Segment, open_: int, close: int) -> list[tuple[int, int]]:
-        """(start, end) of the outermost brackets inside ``[open_ … close]``, in order."""
-        events = seg.events
-        spans = []
-        j = bisect_right(events, open_)
-        while j < len(events) and events[j] < close:
-            q = events[j]
-            end = seg.brackets.get(q) if self.text[q] == "[" else None
-            if end is not None and end < close:
-                spans.append((q, end + 1))
-                j = bisect_left(events, end + 1, j + 1)
-                continue
-            j += 1
-        return spans
-
-    def _marks(self, seg: Segment) -> list[int]:
-        """Offsets of the '*' and '_' of a paragraph that may be emphasis (computed once per paragraph).
-
-        Left out: marks inside code, comments and tags, escaped ones, those inside a key
-        (``@Doe_99``) and those in a link destination.
-        """
-        if seg.marks is not None:
-            return seg.marks
-        text = self.text
-        if _EMPHASIS_MARK.search(text, seg.start, seg.end) is None:
-            seg.marks = []
-            return seg.marks
-        inert = sorted(seg.inert)
-        for q in seg.events:
-            if text[q] == "[":
-                inner = seg.brackets.get(q)
-                if inner is not None and inner + 1 in seg.parens and text[inner + 1] == "(":
-                    inert.append((inner + 1, seg.parens[inner + 1] + 1))
-            elif text[q] == "@":
-                key = self._key_at(seg, q, seg.start)
-                if key is not None:
-                    inert.append((key.at, key.end))
-        inert.sort()
-        marks = []
-        for match in _EMPHASIS_MARK.finditer(text, seg.start, seg.end):
-            q = match.start()
-            at = bisect_right(inert, (q, len(text))) - 1  # the last span starting at or before q
-            # a span may hold another one (a key in a link destination): look one span further back
-            if (at >= 0 and q < inert[at][1]) or (at >= 1 and q < inert[at - 1][1]) or q in seg.escaped:
-                continue
-            marks.append(q)
-        seg.marks = marks
-        return marks
-
-    def _nested(self, seg: Segment, k: int, found: Found) -> None:
-        """Keys inside the prefix or suffix of a citation: Pandoc reads each as a citation of its own.
-
-        Pandoc nests them (``[@a, jfr @b]`` is "a" with a suffix holding a citation of "b");
-        the site would print the nested key as text and never check it, so each is refused.
-        Link destinations inside the citation are not text and are skipped.
-        """
-        text = self.text
-        events = seg.events
-        own = {item.key.at: item.key.end for item in found.items}
-        destinations: dict[int, int] = {}
-        j = bisect_left(events, found.start, k)
-        count = len(events)
-        while j < count and events[j] < found.end:
-            q = events[j]
-            char = text[q]
-            if char == "@":
-                end = own.get(q)
-                if end is None:
-                    key = self._key_at(seg, q, found.start)
-                    if key is not None:
-                        end = key.end
-                        self._nested_problem(found, key)
-                if end is not None:
-                    j = bisect_left(events, end, j + 1)  # a braced key may hold '@', '[' or ';'
-                    continue
-            elif char == "[":
-                inner = seg.brackets.get(q)
-                if inner is not None and inner + 1 in seg.parens and text[inner + 1] == "(":
-                    destinations[inner + 1] = seg.parens[inner + 1] + 1
-            elif char == "(" and q in destinations:
-                j = bisect_left(events, destinations[q], j + 1)
-                continue
-            j += 1
-
-    def _nested_problem(self, found: Found, key: Key) -> None:
-        text = self.text
-        name = text[key.start : key.end]
-        self.problems.append(Problem(
-            key.start, key.end,
-            f"hänvisningen {name} står inne i hänvisningen '{self._excerpt(found.start, found.end)}', och det "
-            "kan webbplatsen inte visa",
-            "Skriv verken i samma hakparentes, åtskilda med semikolon, till exempel [@a, s. 3; jfr @b], "
-            "eller skriv hänvisningarna var för sig. En andrahandskälla skrivs med originalet före nyckeln: [Namn, år, citerad i @nyckel].",
-        ))
-
     # -- near misses (KOP302)
 
     def _unclosed(self, seg: Segment, open_: int, floor: int) -> None:
@@ -712,19 +413,6 @@ class Scanner:
 
 
 # --- Small helpers ------------------------------------------------------------------
-
-
-def _without(text: str, start: int, end: int, cut: list[int]) -> str:
-    """``text[start:end]`` without the characters at ``cut``, tidied and clipped for a message.
-
-    Only the start of a long citation is read (the message shows at most :data:`CLIP` characters).
-    """
-    end = min(end, max([start + 2 * CLIP, *(i + CLIP for i in cut)]))
-    kept = "".join(ch for i, ch in enumerate(text[start:end], start) if i not in cut)
-    return clip(_BRACKET_SPACE.sub(lambda m: m.group(1), kept))
-
-
-_BRACKET_SPACE = re.compile(r"(?<=\[)[ \t]+|[ \t]+(?=\])|[ \t]+(,)")  # "[ @a ]" -> "[@a]", "@a ," -> "@a,"
 
 
 def _items(parts: list[Part]) -> list[Item]:

@@ -38,9 +38,10 @@ it slow. Nothing here raises on any ``str``.
 
 The work is split by job: :mod:`kop.cite.blocks` finds the paragraphs,
 :mod:`kop.cite.opaque` the code, comments and HTML that are never scanned,
-:mod:`kop.cite.syntax` what a key is, and :mod:`kop.cite.inline` the clusters in each
-paragraph; this module turns what they find into :class:`~kop.core.model.Citation`
-values, and :mod:`kop.cite.checks` reports unknown keys and malformed citations.
+:mod:`kop.cite.syntax` what a key is, :mod:`kop.cite.inline` the clusters in each
+paragraph (:mod:`kop.cite.misread` flags those the page would show other than meant);
+this module turns what they find into :class:`~kop.core.model.Citation` values, and
+:mod:`kop.cite.checks` reports unknown keys and malformed citations.
 """
 
 from __future__ import annotations

@@ -31,7 +31,9 @@ REPO = Path(__file__).resolve().parents[3]
 SCALES: dict[str, tuple[int, int, tuple[int, int], tuple[int, int]]] = {
     "small": (10, 100, (1500, 3000), (20, 60)),
     "medium": (200, 3000, (1500, 3000), (20, 60)),
-    "large": (1000, 10000, (1500, 3000), (20, 60)),
+    # 9,990, not 10,000: the bench's "one new reference" step adds to it, and references.bib holds at most
+    # 10,000 entries (KOP423), so the large corpus stays a valid project through every step.
+    "large": (1000, 9990, (1500, 3000), (20, 60)),
     # A site of medium breadth for the search browser tests (every topic several times, short texts).
     "search": (60, 200, (150, 300), (3, 8)),
 }

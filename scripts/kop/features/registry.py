@@ -100,7 +100,8 @@ def current_addresses(addresses: Iterable[str]) -> list[str]:
     keep = ("oversikter/", "k/", "seminarier/", "feed.xml", "andringar.xml", "overviews.json")
     out = set()
     for rel in addresses:
-        if not rel.startswith(keep) or rel.endswith((".png", ".svg", ".bib", ".ris", ".pdf")):
+        area_feed = rel.startswith("omraden/") and rel.endswith("/feed.xml")  # readers subscribe to these
+        if not (rel.startswith(keep) or area_feed) or rel.endswith((".png", ".svg", ".bib", ".ris", ".pdf")):
             continue
         out.add("/" + rel)
     return sorted(out)

@@ -139,7 +139,7 @@ def catalogue_filters(published: list[Overview]) -> str:
 
 
 CATALOGUE_PAGE_SIZE = 100  # rows per catalogue or area page: ~1,500 DOM nodes, well under the budget of 3,000
-REFERENCES_PAGE_SIZE = 200  # references per page of the references list
+REFERENCES_PAGE_SIZE = 100  # references per page (about 2,700 elements; the page budget is 3,000)
 
 
 def page_count(total: int, size: int) -> int:

@@ -99,8 +99,11 @@ def attention_text(rows: list[Attention]) -> str:
     return "\n".join(lines)
 
 
+PAGE_ROWS = 50  # per kind on the page (the page budget: 3,000 elements); `kop status` lists every one
+
+
 def attention_html(rows: list[Attention]) -> str:
-    """The maintainer page's tables, one per kind."""
+    """The maintainer page's tables, one per kind, the oldest first and at most ``PAGE_ROWS`` each."""
     if not rows:
         return "<p>Inga översikter behöver åtgärdas just nu.</p>"
     parts: list[str] = []
@@ -111,10 +114,13 @@ def attention_html(rows: list[Attention]) -> str:
         body = "".join(
             f"<tr><td>{esc(r.title)}<br><small>{esc(r.path)}</small></td><td>{esc(r.detail)}</td>"
             f"<td>{esc(', '.join(r.owners))}</td></tr>"
-            for r in group
+            for r in group[:PAGE_ROWS]
         )
+        more = (f"<p>… och {len(group) - PAGE_ROWS} till. <code>make status</code> visar hela listan.</p>"
+                if len(group) > PAGE_ROWS else "")
         parts.append(
             f"<h2>{esc(label)} ({len(group)})</h2><table><thead><tr><th scope=\"col\">Översikt</th>"
             f"<th scope=\"col\">Varför</th><th scope=\"col\">Författare</th></tr></thead><tbody>{body}</tbody></table>"
+            + more
         )
     return "".join(parts)

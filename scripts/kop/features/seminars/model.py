@@ -420,28 +420,28 @@ def seminar_page(sem: Seminar, overviews: Mapping[str, Overview], head: Mapping[
     if meta.get("gathering"):
         note = meta.get("gathering_note") or "samling"
         when += f" ({note} från kl. {meta['gathering']})"
-    facts = [f'<dt>När</dt><dd><time datetime="{esc(sem.starts.isoformat())}">{esc(when)}</time></dd>']
+    facts = [f'<dt>När</dt> <dd><time datetime="{esc(sem.starts.isoformat())}">{esc(when)}</time></dd>']
     if place_text(sem):
-        facts.append(f"<dt>Var</dt><dd>{esc(place_text(sem))}</dd>")
+        facts.append(f"<dt>Var</dt> <dd>{esc(place_text(sem))}</dd>")
     online = meta.get("online")
     if isinstance(online, dict):
         details = f" {esc(online['details'])}" if online.get("details") else ""
-        facts.append(f'<dt>Digitalt</dt><dd><a href="{esc(online.get("url"))}">{esc(online.get("url"))}</a>'
+        facts.append(f'<dt>Digitalt</dt> <dd><a href="{esc(online.get("url"))}">{esc(online.get("url"))}</a>'
                      f"{details}</dd>")
     registration = meta.get("registration")
     if isinstance(registration, dict) and registration:
         # open until the day after the deadline (or the start) begins; seminarier.js switches by the reader's clock
         closes = esc(registration_closes(sem).isoformat())
-        facts.append(f'<dt>Anmälan</dt><dd data-kop-closes="{closes}"><span class="kop-registration-open">'
+        facts.append(f'<dt>Anmälan</dt> <dd data-kop-closes="{closes}"><span class="kop-registration-open">'
                      f'{registration_html(registration)}</span><span class="kop-registration-closed" hidden>'
                      "Anmälan har stängt.</span></dd>")
     orgs = []
     for org in meta.get("organisers") or []:
         name = esc(org.get("name"))
         orgs.append(f'<a href="{esc(org["url"])}">{name}</a>' if org.get("url") else name)
-    facts.append(f"<dt>Arrangörer</dt><dd>{join_sv(orgs)}</dd>")
+    facts.append(f"<dt>Arrangörer</dt> <dd>{join_sv(orgs)}</dd>")
     if speakers(sem):
-        facts.append(f"<dt>Medverkande</dt><dd>{esc(join_sv(speakers(sem)))}</dd>")
+        facts.append(f"<dt>Medverkande</dt> <dd>{esc(join_sv(speakers(sem)))}</dd>")
     contact = meta.get("contact")
     if isinstance(contact, dict) and contact.get("name"):
         bits = [esc(contact["name"])]

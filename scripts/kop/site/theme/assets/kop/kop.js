@@ -376,16 +376,32 @@
     found.info.unknown.forEach(function (w) {
       spellings(found.vocab, w, Math.max(2, typoLimit(w)), 3).forEach(function (s) { if (words.indexOf(s) === -1) words.push(s); });
     });
-    if (words.length) {
-      var p = el("p", null, "Menade du: ");
-      words.forEach(function (w, i) {
+    function didYouMean(list) {
+      var p = el("p", "kop-search-didyoumean", "Menade du: ");
+      list.forEach(function (w, i) {
         var a = el("a", null, w);
         a.href = searchUrl(w);
         if (i) p.appendChild(document.createTextNode(", "));
         p.appendChild(a);
       });
       p.appendChild(document.createTextNode("?"));
-      box.appendChild(p);
+      return p;
+    }
+    var shown = words.length ? didYouMean(words) : null;
+    if (shown) box.appendChild(shown);
+    // The build's ranked list (sok/forslag.json, suggest.js): the most used of the nearest spellings,
+    // without the content's own misspellings. It replaces the vocabulary's guesses when it has any.
+    if (window.kopSuggest && found.info.unknown.length) {
+      Promise.all(found.info.unknown.map(function (w) {
+        return window.kopSuggest(w, Math.max(2, typoLimit(w)), 3).catch(function () { return []; });
+      })).then(function (lists) {
+        var better = [];
+        lists.forEach(function (l) { l.forEach(function (s) { if (better.indexOf(s) === -1) better.push(s); }); });
+        if (!better.length) return;
+        var p = didYouMean(better.slice(0, 3));
+        if (shown) box.replaceChild(p, shown); else box.insertBefore(p, box.firstChild);
+        shown = p;
+      });
     }
     if (found.vocab.areas.length) {
       box.appendChild(el("p", null, "Eller bläddra bland områdena:"));
