@@ -92,6 +92,8 @@ def test_older_version_renders_as_it_was_and_is_marked(versioned_site: Path) -> 
     assert "Tillit mellan parterna" not in text, "v1 did not have the finding v3 added"
     assert "/k/kop-2024-001/v/1.0/" in text, "the version's own permanent address is shown"
     assert page.select("#referenser, .kop-references, [id^='ref-']"), "the version keeps its reference list"
+    cite = " ".join(page.select_one(".kop-cite-box").get_text(" ").split())
+    assert "(Version 1.0)" in cite and "/k/kop-2024-001/v/1.0/" in cite, "the Citera text names the version read"
 
 
 @pytest.mark.slow

@@ -103,20 +103,28 @@ def csl_item(ov: Overview, url: str, pub: str) -> dict[str, Any]:
 
 def self_references(overviews: Iterable[Overview], site_url: str, pub: str, cache_dir: Path | None) -> dict[str, str]:
     """APA 7 HTML for each overview's own reference: {id: html}; one Pandoc run (or cache hit) per batch."""
-    # Each reference stands alone in its box, so APA's 2024a/2024b must never appear: overviews with the
-    # same authors and year go into different batches (usually there is just one batch).
+    items = [(str(ov.meta.get("id")), ov, absolute(site_url, permalink(str(ov.meta.get("id"))))) for ov in overviews]
+    return format_references(items, pub, cache_dir)
+
+
+def format_references(items: Iterable[tuple[str, Overview, str]], pub: str, cache_dir: Path | None) -> dict[str, str]:
+    """APA 7 HTML for each ``(key, overview, url)``: the overview (or one of its versions) cited at ``url``.
+
+    Each reference stands alone in its box, so APA's 2024a/2024b must never appear: works with the
+    same authors and year go into different batches (usually there is just one batch).
+    """
     batches: list[dict[str, Reference]] = []
-    keys: list[set[tuple[str, str]]] = []
-    for ov in overviews:
-        oid = str(ov.meta.get("id"))
-        item = csl_item(ov, absolute(site_url, permalink(oid)), pub)
+    used: list[set[tuple[str, str]]] = []
+    for ref_key, ov, url in items:
+        item = csl_item(ov, url, pub)
+        item["id"] = ref_key
         key = (json.dumps(item.get("author"), sort_keys=True, ensure_ascii=False), version_date(ov)[:4])
-        index = next((i for i, used in enumerate(keys) if key not in used), len(batches))
+        index = next((i for i, seen in enumerate(used) if key not in seen), len(batches))
         if index == len(batches):
             batches.append({})
-            keys.append(set())
-        batches[index][oid] = Reference(oid, "report", 0, {}, item)
-        keys[index].add(key)
+            used.append(set())
+        batches[index][ref_key] = Reference(ref_key, "report", 0, {}, item)
+        used[index].add(key)
     out: dict[str, str] = {}
     for batch in batches:
         out.update(format_all(batch, [], cache_dir).entries)

@@ -39,6 +39,7 @@ from kop.core.model import Diagnostic, Overview, Reference
 from kop.core.results import CheckResult
 from kop.core.urls import absolute, is_withdrawn, on_site, overview_url, permalink
 from kop.features.base import BaseFeature, BuildContext, Files
+from kop.features.citable import format_references
 from kop.features.permalinks import copy_link_html, redirect_html
 from kop.features.registry import read_registry, registry_path
 from kop.render.changes import changes_html, compare_findings
@@ -75,6 +76,7 @@ class VersionsFeature(BaseFeature):
         self.warnings: list[Diagnostic] = []
         self._bibs: dict[str, dict[str, Reference]] = {}  # blob id -> the bibliography it holds
         self._current_bib: str | None = None  # blob id of the working tree's references.bib
+        self.apa: dict[str, str] = {}  # "<id>@<version>" -> APA 7 HTML of that version
 
     # --- reading the history once ---------------------------------------------------------------
 
@@ -169,6 +171,11 @@ class VersionsFeature(BaseFeature):
         out: Files = {}
         result = ctx.result
         entries: list[tuple[str, str, str, str, str]] = []
+        self.apa = format_references(
+            [(f"{ov.meta['id']}@{v.version}", _as_overview(ov, v), absolute(ctx.site_url, version_path(
+                str(ov.meta["id"]), v.version))) for ov in on_site(result.overviews) if not is_withdrawn(ov)
+             for v in self.older(ov, result)],
+            ctx.publisher, result.project.cache_dir) if self.history and self.history.versions else {}
         for ov in on_site(result.overviews):
             oid = str(ov.meta["id"])
             title = marked_title(ov.meta, str(ov.meta.get("title", ov.slug)))
@@ -224,7 +231,7 @@ class VersionsFeature(BaseFeature):
         return self._bibs[blob]
 
     def _version_page(self, current: Overview, v: Version, ctx: BuildContext) -> str | None:
-        ov = Overview(current.path, current.slug, dict(v.meta), v.body, v.body_line)
+        ov = _as_overview(current, v)
         try:
             ov.citations = scan_citations(v.body, v.body_line)
             keys = cited_keys(ov)
@@ -239,12 +246,23 @@ class VersionsFeature(BaseFeature):
             banner = _older_banner(current, v)
             address = absolute(ctx.site_url, version_path(str(current.meta["id"]), v.version))
             parts = PageParts(header=[banner, copy_link_html(address, f"version {v.version}")])
+            apa = self.apa.get(f"{current.meta['id']}@{v.version}")
+            if apa:
+                parts.sections.append(
+                    '<section class="kop-cite-box"><h2 id="citera">Citera den här versionen</h2>'
+                    f"<p>Referens enligt APA 7 för version {esc(v.version)}. Adressen leder alltid till just "
+                    f'den här versionen.</p><div class="kop-cite-ref">{apa}</div></section>')
             return render_overview(ov, formatted, today=ctx.today, settings=ctx.result.project.settings, parts=parts)
         except Exception as error:  # an old version today's renderer cannot read is left out, never a traceback
             display = ctx.result.displays.get(current.slug, str(current.path))
             ctx.result.diagnostics.append(VERSION_NOT_RENDERED.at(display, 0, 0, version=v.version,
                                                                   problem=type(error).__name__))
             return None
+
+
+def _as_overview(current: Overview, v: Version) -> Overview:
+    """An older version as an overview (the current file's path and slug, the version's text)."""
+    return Overview(current.path, current.slug, dict(v.meta), v.body, v.body_line)
 
 
 def _level_labels() -> dict[str, str]:
