@@ -331,3 +331,15 @@ def test_typst_runs_sandboxed_and_reports_errors_per_source(tmp_path):
     assert good is not None and good.startswith(b"%PDF-")
     (tmp_path / "g.pdf").write_bytes(good)
     assert hostile in pdftotext(tmp_path / "g.pdf")
+
+
+def test_an_overview_too_long_to_typeset_gets_no_pdf_but_keeps_its_page():
+    """A size rule, not a timeout: the hostile 1 MB overview took minutes to typeset (issue 16's worst case)."""
+    from kop.core.model import Overview
+    from kop.features.pdf import MAX_PDF_BODY_CHARS, printed, too_large
+
+    meta = {"id": "kop-2024-001", "status": "publicerad"}
+    small = Overview(Path("a.md"), "a", meta, "Text.", 1)
+    big = Overview(Path("b.md"), "b", {**meta, "id": "kop-2024-002"}, "x" * (MAX_PDF_BODY_CHARS + 1), 1)
+    assert not too_large(small) and too_large(big)
+    assert printed([small, big]) == [small]

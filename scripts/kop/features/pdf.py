@@ -64,7 +64,24 @@ def printed(overviews: list[Overview]) -> list[Overview]:
     A draft, an overview under review and an outdated or withdrawn one get none: a printed copy
     outlives its page's status banner, so only a finished, current text is printed.
     """
+    return [ov for ov in published_for_print(overviews) if not too_large(ov)]
+
+
+def published_for_print(overviews: list[Overview]) -> list[Overview]:
     return [ov for ov in on_site(overviews) if not is_withdrawn(ov) and ov.meta.get("status") == "publicerad"]
+
+
+MAX_PDF_BODY_CHARS = 200_000  # a real overview is 20-100 kB; typesetting grows fast beyond this
+MAX_PDF_CITATIONS = 1_000
+
+
+def too_large(ov: Overview) -> bool:
+    """Too long to typeset within a bounded time: the page is published, the PDF left out (KOP522).
+
+    A size rule, not a time limit, so whether an overview gets a PDF is decided by its text alone
+    and the check can predict the address.
+    """
+    return len(ov.body) > MAX_PDF_BODY_CHARS or len(ov.citations) > MAX_PDF_CITATIONS
 
 
 def size_words(size: int) -> str:
@@ -171,6 +188,12 @@ class PdfFeature(BaseFeature):
     def prepare(self, ctx: BuildContext) -> None:
         if ctx.formatted is None:  # outside a full build there is nothing to cite with
             return
+        for ov in published_for_print(ctx.result.overviews):
+            if too_large(ov):
+                display = ctx.result.displays.get(ov.slug, str(ov.path))
+                ctx.result.diagnostics.append(_message("KOP522").at(
+                    display, 1, 0, chars=len(ov.body), citations=len(ov.citations),
+                    max_chars=MAX_PDF_BODY_CHARS, max_citations=MAX_PDF_CITATIONS))
         overviews = printed(ctx.result.overviews)
         cache = ctx.result.project.cache_dir / "pdf" if ctx.result.project.cache_dir else None
         keys = [self._key(ov, ctx) for ov in overviews]

@@ -24,4 +24,15 @@ MESSAGES: tuple[Message, ...] = (
             "går det inte att köra, byggs webbplatsen utan PDF-filer och bygget rapporterar felet."
         ),
     ),
+    Message(
+        "KOP522",
+        "Översikten är för lång för en PDF-fil ({chars} tecken och {citations} källhänvisningar; gränsen är "
+        "{max_chars} tecken och {max_citations} hänvisningar). Sidan publiceras utan PDF.",
+        "Dela upp översikten eller korta texten, till exempel genom att flytta bilagor till en egen sida.",
+        severity="warning",
+        explanation=(
+            "Att sätta en PDF tar längre tid ju längre texten är. En översikt som är mycket längre än en vanlig "
+            "får därför ingen PDF-fil, så att bygget aldrig tar orimligt lång tid. Sidan publiceras som vanligt."
+        ),
+    ),
 )
