@@ -191,10 +191,11 @@ def test_header_card_and_evidence_badges_use_words(page, site_url):
     page.goto(f"{site_url}oversikter/{OVERVIEW_PRISMA}/")
     card = page.locator(".kop-header")
     assert "Hur kan samverkan" in card.locator(".kop-question").inner_text()
-    assert card.locator(".kop-role").all_inner_texts() == ["Forskare", "Forskare", "Praktiker"]
-    assert "Exempelsamordningsförbundet" in card.inner_text()
-    badges = page.locator(".kop-findings .kop-evidence").all_inner_texts()
-    assert badges and all(re.search(r"(Stark|Måttlig|Svag) evidens", b) for b in badges)
+    # authors and origin moved below the summary of findings ("Om översikten"): the phone reads the findings first
+    assert page.locator(".kop-role").all_inner_texts() == ["Forskare", "Forskare", "Praktiker"]
+    assert "Exempelsamordningsförbundet" in page.locator("article").inner_text()
+    badges = page.locator(".kop-sof .kop-certainty").all_inner_texts()
+    assert badges and all(re.search(r"Evidensstyrka: (Hög|Måttlig|Låg|Mycket låg)", b) for b in badges)
 
 
 # ---------------------------------------------------------------- catalogue
@@ -204,11 +205,11 @@ def test_catalogue_filters_sorts_and_keeps_state_in_url(page, site_url):
     page.goto(f"{site_url}oversikter/")
     rows = page.locator("table.kop-catalogue tbody tr")
     assert rows.count() == 3
-    page.select_option("#kop-filter-method", "systematisk översikt")
+    page.select_option("#kop-filter-area", "arbetslivsinriktad rehabilitering")
     visible = page.locator("table.kop-catalogue tbody tr:visible")
     assert visible.count() == 1
     assert "Samverkansmodeller" in visible.first.inner_text()
-    assert "method=systematisk" in page.url
+    assert "area=arbetslivsinriktad" in page.url
     assert "Visar 1 av 3" in page.inner_text("#kop-catalogue-status")
     page.reload()
     assert page.locator("table.kop-catalogue tbody tr:visible").count() == 1
