@@ -174,7 +174,10 @@ def test_lock_has_hashes_for_every_package_and_pins_every_direct_dependency() ->
         assert "==" in pin, f"requirements.txt: not pinned: {pin}"
         assert re.split(r"[=\[]", pin)[0].lower().replace("_", "-") in locked, f"not in requirements.lock: {pin}"
     makefile = (REPO / "Makefile").read_text(encoding="utf-8")
-    assert "--require-hashes -r requirements.lock" in makefile
+    assert "scripts/install-python-deps.sh $(PY) requirements.lock" in makefile
+    installer = (REPO / "scripts" / "install-python-deps.sh").read_text(encoding="utf-8")
+    # uv and the pip fallback both check every hash; uv itself comes from the lock, hash-checked by pip
+    assert installer.count("--require-hashes") == 3 and '-r "$lock"' in installer
 
 
 @pytest.mark.parametrize("name", ["pr.yml", "pr-kommentar.yml", "pr-forhandsvisning.yml", "deploy.yml",

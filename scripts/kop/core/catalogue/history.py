@@ -6,7 +6,7 @@ MESSAGES = (
     Message(
         "KOP620",
         "Git-historiken saknas (grund klon), så bara den aktuella versionen av varje översikt publiceras.",
-        "Det här är inget fel i dina filer. Den som bygger webbplatsen behöver hela historiken: "
+        "Det beror inte på dina filer. Den som bygger webbplatsen behöver hela historiken: "
         "'git fetch --unshallow' lokalt, eller 'fetch-depth: 0' i actions/checkout.",
         severity="warning",
         explanation="Tidigare versioner av en översikt byggs från git-historiken. En grund klon (som GitHub Actions "
@@ -16,7 +16,7 @@ MESSAGES = (
     Message(
         "KOP621",
         "Mappen är inte ett git-förråd, så bara den aktuella versionen av varje översikt publiceras.",
-        "Det här är inget fel i dina filer. Bygg från en klon av förrådet (git clone) för att få med "
+        "Det beror inte på dina filer. Bygg från en klon av förrådet (git clone) för att få med "
         "tidigare versioner.",
         severity="warning",
         explanation="Tidigare versioner av en översikt byggs från git-historiken. Utan den (till exempel när "
@@ -26,7 +26,7 @@ MESSAGES = (
         "KOP622",
         "Version {version} av översikten kunde inte visas ({problem}); den permanenta adressen leder till den "
         "aktuella versionen.",
-        "Det här är inget fel i den aktuella filen. Meddela förvaltarna, så att den äldre versionen kan visas igen.",
+        "Det beror inte på den aktuella filen. Meddela förvaltarna, så att den äldre versionen kan visas igen.",
         severity="warning",
         explanation="En äldre version byggs från git-historiken med dagens verktyg. Om den gamla texten inte går "
         "att visa längre hoppas den över, och dess adress leder till den aktuella versionen i stället för att "
