@@ -126,4 +126,22 @@ def test_shallow_clone_builds_with_a_warning(tmp_path: Path) -> None:
     assert result.ok
     assert "KOP620" in [d.code for d in result.diagnostics]
     assert not (clone / "site" / "versioner").exists()
-    assert (clone / "site" / "k" / "kop-2024-001" / "v" / "3.0" / "index.html").is_file()
+    current = (clone / "site" / "k" / "kop-2024-001" / "v" / "3.0" / "index.html").read_text(encoding="utf-8")
+    assert "Den här versionen är den aktuella" in current
+
+
+@pytest.mark.slow
+def test_shallow_clone_keeps_registered_version_addresses(tmp_path: Path) -> None:
+    """Without the history, promised addresses of older versions still lead somewhere: the current page."""
+    origin = make_repo(tmp_path / "origin")
+    (origin / "published-urls.txt").write_text("/k/kop-2024-001/v/1.0/\n/k/kop-2024-001/v/3.0/\n", encoding="utf-8")
+    git(origin, "add", "-A")
+    git(origin, "commit", "-q", "-m", "Registrera adresser")
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{origin}", str(clone)], check=True)
+    result = build(load_project(clone))
+    assert result.ok, [d for d in result.diagnostics if d.severity == "error"]
+    old = (clone / "site" / "k" / "kop-2024-001" / "v" / "1.0" / "index.html").read_text(encoding="utf-8")
+    assert "kunde inte byggas utan git-historiken" in old and "oversikter/testoversikt/" in old
+    current = (clone / "site" / "k" / "kop-2024-001" / "v" / "3.0" / "index.html").read_text(encoding="utf-8")
+    assert "Den här versionen är den aktuella" in current

@@ -190,7 +190,8 @@ class VersionsFeature(BaseFeature):
             if ov.meta.get("version"):
                 out[f"{version_path(oid, str(ov.meta['version']))}index.html"] = redirect_html(
                     f"../../../../{overview_url(ov)}", current_url, title, "Den här versionen är den aktuella:")
-            for version in sorted(self.registered_versions(result).get(oid, set())):
+            current = str(ov.meta.get("version", ""))
+            for version in sorted(self.registered_versions(result).get(oid, set()) - {current}):
                 out[f"{version_path(oid, version)}index.html"] = redirect_html(
                     f"../../../../{overview_url(ov)}", current_url, title,
                     "Den här versionen kunde inte byggas utan git-historiken. Läs den aktuella versionen:")
