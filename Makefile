@@ -44,7 +44,7 @@ test: $(STAMP) $(NODE_STAMP) system-deps
 	$(PY) -m pytest
 
 # The edit loop: no browser tests, no `slow` ones (at most one whole-site build, the session-wide
-# link_site fixture). Under a minute on a 2-core machine; `make test` still runs everything.
+# link_site fixture). About a minute on a 2-core machine; `make test` still runs everything.
 test-fast: $(STAMP)
 	$(PY) -m pytest -m "not browser and not slow" -q
 
