@@ -69,6 +69,18 @@ def prepare(project: Project, timings: Timings | None = None,
         return _prepare_preview(project, result, timings)
     if not result.ok:
         return result, None
+    formatted = _format(project, result, timings)
+    if formatted is None:
+        return result, None
+    t = time.perf_counter()
+    write_tree(project.gen_docs_dir, generate(result, formatted))
+    write_tree(project.build_dir / "theme", theme_files())
+    timings.add("skapa sidor", t)
+    return result, formatted
+
+
+def _format(project: Project, result: CheckResult, timings: Timings) -> Formatted | None:
+    """Every page's citations and references in one formatting run; None (reported) if Pandoc failed."""
     t = time.perf_counter()
     try:
         pages = page_citations(result)
@@ -76,13 +88,9 @@ def prepare(project: Project, timings: Timings | None = None,
                                pages=pages)
     except FormattingError as exc:
         result.diagnostics.append(exc.at(project.display(project.bib_path), 1, 0))
-        return result, None
+        return None
     timings.add("formatera referenser", t)
-    t = time.perf_counter()
-    write_tree(project.gen_docs_dir, generate(result, formatted))
-    write_tree(project.build_dir / "theme", theme_files())
-    timings.add("skapa sidor", t)
-    return result, formatted
+    return formatted
 
 
 def _prepare_preview(project: Project, result: CheckResult, timings: Timings) -> tuple[CheckResult, Formatted | None]:
@@ -93,15 +101,9 @@ def _prepare_preview(project: Project, result: CheckResult, timings: Timings) ->
 
 def _write_preview(project: Project, result: CheckResult, shown: Preview, timings: Timings) -> Formatted | None:
     """Format the references and write the preview's ``build/docs``; None if formatting failed (reported)."""
-    t = time.perf_counter()
-    try:
-        pages = page_citations(result)
-        formatted = format_all(result.references, [c for cits in pages.values() for c in cits], project.cache_dir,
-                               pages=pages)
-    except FormattingError as exc:
-        result.diagnostics.append(exc.at(project.display(project.bib_path), 1, 0))
+    formatted = _format(project, result, timings)
+    if formatted is None:
         return None
-    timings.add("formatera referenser", t)
     t = time.perf_counter()
     write_tree(project.gen_docs_dir, collect(lambda: generate(result, formatted), result, shown))
     write_tree(project.build_dir / "theme", theme_files())
