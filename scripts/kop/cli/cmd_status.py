@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
+from kop.cli.output import report
 from kop.core.project import Project
 
 NAME = "status"
@@ -21,5 +23,10 @@ def run(project: Project, args: argparse.Namespace) -> int:
     from kop.site.checking import check
 
     result = check(project)
+    if not result.ok:
+        # A file with errors is not read, so the list could leave it out: say so, with the errors.
+        report([d for d in result.diagnostics if d.severity == "error"], args)
+        print("Listan nedan gäller bara filerna utan fel. Rätta felen ovan och kör kommandot igen.",
+              file=sys.stderr)
     print(attention_text(attention_rows(result, today())))
-    return 0
+    return 0 if result.ok else 1

@@ -23,11 +23,12 @@ from kop.cli import (
     cmd_prepare,
     cmd_registrera,
     cmd_serve,
+    cmd_status,
 )
 
 COMMANDS: dict[str, ModuleType] = {module.NAME: module for module in (
     cmd_check, cmd_build, cmd_serve, cmd_prepare, cmd_bench, cmd_ny, cmd_registrera, cmd_inbjudan,
-    cmd_kommentar,
+    cmd_kommentar, cmd_status,
 )}
 
 
