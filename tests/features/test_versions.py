@@ -9,6 +9,7 @@ repository must still build, with a warning and the current version only.
 
 from __future__ import annotations
 
+import json
 import shutil
 import subprocess
 from pathlib import Path
@@ -145,3 +146,54 @@ def test_shallow_clone_keeps_registered_version_addresses(tmp_path: Path) -> Non
     assert "kunde inte byggas utan git-historiken" in old and "oversikter/testoversikt/" in old
     current = (clone / "site" / "k" / "kop-2024-001" / "v" / "3.0" / "index.html").read_text(encoding="utf-8")
     assert "Den här versionen är den aktuella" in current
+
+
+def _site_tree(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.slow
+def test_older_pages_are_kept_and_checked_against_the_formatting(tmp_path: Path) -> None:
+    """A version never changes: the second build reuses its page (the same site), but not once what it read changed."""
+    root = make_repo(tmp_path / "project")
+    project = load_project(root)
+    assert build(project).ok
+    first = _site_tree(root / "site")
+    kept = sorted((project.cache_dir / "versions").glob("*.json"))
+    assert len(kept) == 2  # versions 1.0 and 2.0
+    assert build(project).ok
+    assert _site_tree(root / "site") == first
+
+    # plant a marker in each kept page: a build reuses them, so the marker is published
+    for entry in kept:
+        page = entry.with_suffix(".md")
+        page.write_text(page.read_text(encoding="utf-8") + "\n\nFRÅN-CACHEN\n", encoding="utf-8")
+    assert build(project).ok
+    assert "FRÅN-CACHEN" in (root / "site" / "versioner" / "kop-2024-001-1.0" / "index.html").read_text("utf-8")
+
+    # the formatting a kept page read is different now (its recorded reads say so): rendered again
+    data = json.loads(kept[0].read_text(encoding="utf-8"))
+    data["reads"] = "något annat"
+    kept[0].write_text(json.dumps(data), encoding="utf-8")
+    for entry in kept[1:]:
+        entry.unlink()
+    assert build(project).ok
+    for version in ("1.0", "2.0"):
+        html = (root / "site" / "versioner" / f"kop-2024-001-{version}" / "index.html").read_text("utf-8")
+        assert "FRÅN-CACHEN" not in html
+    assert _site_tree(root / "site") == first
+
+
+@pytest.mark.slow
+def test_an_older_version_keeps_its_own_reference_when_the_entry_changed_since(tmp_path: Path) -> None:
+    root = make_repo(tmp_path / "project")
+    project = load_project(root)
+    assert build(project).ok
+    bib = root / "references.bib"
+    text = bib.read_text(encoding="utf-8")
+    assert "Samverkan" in text
+    bib.write_text(text.replace("Samverkan", "Samverkan (rättad titel)", 1), encoding="utf-8")
+    assert build(project).ok
+    current = (root / "site" / "oversikter" / "testoversikt" / "index.html").read_text("utf-8")
+    older = (root / "site" / "versioner" / "kop-2024-001-1.0" / "index.html").read_text("utf-8")
+    assert "(rättad titel)" in current and "(rättad titel)" not in older

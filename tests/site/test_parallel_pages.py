@@ -36,7 +36,7 @@ from kop.core.project import load_project
 
 root, site, mode = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
 plugin = ParallelPages(min_pages=1) if mode != "serial" else False
-problems = engine.run(load_project(root), site, strict=mode != "lenient", parallel=plugin)
+problems = engine.run(load_project(root), site, strict=mode != "lenient", parallel=plugin, cached=False)
 print(json.dumps({"problems": problems, "delegated": plugin.delegated if plugin else 0,
                   "engines": sorted(engine.api._LOADED)}))
 """

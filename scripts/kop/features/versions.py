@@ -16,14 +16,18 @@ published version (read from git by :mod:`kop.sources.history`) gets:
 Old references: a version's page is formatted with the current formatting when every entry
 it cites is unchanged (the common case: a bibliography grows, it rarely rewrites old entries);
 only a version whose cited entries differ gets a formatting run of its own (cached by content,
-like every run). A shallow clone or a copy without git gives a warning and no older versions;
-it never fails the build.
+like every run). A version never changes, so its rendered page is kept in the cache
+(``.cache/kop/versions``) under a hash of everything it is made from; a build renders only the
+versions whose inputs changed (``today`` is one: the staleness banner). A shallow clone or a
+copy without git gives a warning and no older versions; it never fails the build.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import itertools
+import json
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from pathlib import Path
@@ -34,6 +38,8 @@ from kop.cite.apa import Formatted, format_all
 from kop.cite.keys import cited_keys
 from kop.cite.scan import scan_citations
 from kop.core.catalogue.history import VERSION_NOT_RENDERED
+from kop.core.fingerprint import package_fingerprint
+from kop.core.fsutil import write_atomic
 from kop.core.html import esc
 from kop.core.model import Diagnostic, Overview, Reference
 from kop.core.results import CheckResult
@@ -45,10 +51,12 @@ from kop.features.registry import read_registry, registry_path
 from kop.render.changes import changes_html, compare_findings
 from kop.render.headmeta import is_example, marked_title
 from kop.render.overview import PageParts, render_overview
+from kop.render.pdf import formatted_needs, reads_of
 from kop.render.sof import document_citations
 from kop.sources.history import History, Version, blob_id, read_blobs, read_history
 
 FEED_PATH = "andringar.xml"
+PAGE_CACHE = "versions"  # under the project's cache folder: <key>.md and <key>.json per older version's page
 ATOM = "http://www.w3.org/2005/Atom"
 
 
@@ -77,6 +85,10 @@ class VersionsFeature(BaseFeature):
         self._bibs: dict[str, dict[str, Reference]] = {}  # blob id -> the bibliography it holds
         self._current_bib: str | None = None  # blob id of the working tree's references.bib
         self.apa: dict[str, str] = {}  # "<id>@<version>" -> APA 7 HTML of that version
+        self._used: set[str] = set()  # keys of the older versions' pages this build rendered or reused
+        self._settings: str | None = None
+        self._metas: dict[str, str] = {}  # overview id -> its current front matter as JSON (part of each key)
+        self._bib_blobs: dict[str, str | None] = {}  # commit -> blob id of references.bib there
 
     # --- reading the history once ---------------------------------------------------------------
 
@@ -210,6 +222,7 @@ class VersionsFeature(BaseFeature):
                 entries.append((day, oid, version, title, note))
         if on_site(result.overviews):
             out[FEED_PATH] = changes_feed(entries, ctx.site_url, ctx.site_name)
+        self._prune_pages(ctx)
         return out
 
     # --- one older version's page --------------------------------------------------------------
@@ -218,7 +231,9 @@ class VersionsFeature(BaseFeature):
         """references.bib as it was at ``commit``; the site's own when the file is unchanged (the usual case)."""
         project = ctx.result.project
         name = project.display(project.bib_path)
-        blob = blob_id(project.root, f"{commit}:{name}")
+        if commit not in self._bib_blobs:  # a handful of commits carry every version: one git call each
+            self._bib_blobs[commit] = blob_id(project.root, f"{commit}:{name}")
+        blob = self._bib_blobs[commit]
         if blob is None:
             return {}
         if self._current_bib is None:
@@ -232,33 +247,121 @@ class VersionsFeature(BaseFeature):
         return self._bibs[blob]
 
     def _version_page(self, current: Overview, v: Version, ctx: BuildContext) -> str | None:
-        ov = _as_overview(current, v)
         try:
+            apa = self.apa.get(f"{current.meta['id']}@{v.version}") or ""
+            key = self._page_key(current, v, apa, ctx)
+            kept = self._kept_page(ctx, key)
+            if kept is not None:  # the page as last rendered, if what it read from the formatting is unchanged
+                needs, reads, page = kept
+                formatted = self._formatting(ctx, v, needs[1], None)
+                if formatted is not None and _reads_digest(needs, formatted, current) == reads:
+                    return page
+            ov = _as_overview(current, v)
             ov.citations = scan_citations(v.body, v.body_line)
-            keys = cited_keys(ov)
-            old_refs = self._old_references(ctx, v.commit)
-            site_refs = ctx.result.references
-            if ctx.formatted is not None and all(_same_entry(old_refs.get(k), site_refs.get(k)) for k in keys):
-                formatted: Formatted = ctx.formatted
-            else:
-                subset = {k: old_refs[k] for k in keys if k in old_refs}
-                cache: Path = ctx.result.project.cache_dir
-                formatted = format_all(subset, document_citations(ov), cache)
+            formatted = self._formatting(ctx, v, sorted(cited_keys(ov)), ov)
+            assert formatted is not None
             banner = _older_banner(current, v)
             address = absolute(ctx.site_url, version_path(str(current.meta["id"]), v.version))
             parts = PageParts(header=[banner, copy_link_html(address, f"version {v.version}")])
-            apa = self.apa.get(f"{current.meta['id']}@{v.version}")
             if apa:
                 parts.sections.append(
                     '<section class="kop-cite-box"><h2 id="citera">Citera den här versionen</h2>'
                     f"<p>Referens enligt APA 7 för version {esc(v.version)}. Adressen leder alltid till just "
                     f'den här versionen.</p><div class="kop-cite-ref">{apa}</div></section>')
-            return render_overview(ov, formatted, today=ctx.today, settings=ctx.result.project.settings, parts=parts)
+            page = render_overview(ov, formatted, today=ctx.today, settings=ctx.result.project.settings, parts=parts)
+            needs = formatted_needs(ov)
+            self._keep_page(ctx, key, needs, _reads_digest(needs, formatted, current), page)
+            return page
         except Exception as error:  # an old version today's renderer cannot read is left out, never a traceback
             display = ctx.result.displays.get(current.slug, str(current.path))
             ctx.result.diagnostics.append(VERSION_NOT_RENDERED.at(display, 0, 0, version=v.version,
                                                                   problem=type(error).__name__))
             return None
+
+
+    def _formatting(self, ctx: BuildContext, v: Version, keys: list[str], ov: Overview | None) -> Formatted | None:
+        """The site's formatting when every entry the version cites is unchanged (the usual case).
+
+        Otherwise the version's own entries get a run of their own (cached by content); that
+        needs the version's citations, so without ``ov`` (a cache lookup) the answer is None.
+        """
+        old_refs = self._old_references(ctx, v.commit)
+        site_refs = ctx.result.references
+        if ctx.formatted is not None and all(_same_entry(old_refs.get(k), site_refs.get(k)) for k in keys):
+            return ctx.formatted
+        if ov is None:
+            return None
+        subset = {k: old_refs[k] for k in keys if k in old_refs}
+        cache: Path = ctx.result.project.cache_dir
+        return format_all(subset, document_citations(ov), cache)
+
+    # --- older versions' pages are kept: a version never changes, only what it is shown with ---------
+
+    def _page_key(self, current: Overview, v: Version, apa: str, ctx: BuildContext) -> str:
+        """A hash of everything :meth:`_version_page` renders from except the formatting.
+
+        What the page reads from the formatting is checked apart (:func:`_reads_digest`): the
+        kept entry names the clusters and keys it read (:func:`kop.render.pdf.formatted_needs`,
+        the list the PDF cache relies on), so a reference added elsewhere in references.bib
+        leaves the page alone, while a changed year suffix of one of its works renders it again.
+        """
+        # The version's text is the file at (commit, path): a commit id names its content for good.
+        return _digest(package_fingerprint(), self._meta_json(current), current.slug, str(current.path),
+                       v.commit, v.path, v.version, v.date, v.change_note, ctx.site_url, ctx.today.isoformat(),
+                       self._settings_json(ctx), apa)
+
+    def _settings_json(self, ctx: BuildContext) -> str:
+        if self._settings is None:
+            self._settings = _json(ctx.result.project.settings)
+        return self._settings
+
+    def _meta_json(self, current: Overview) -> str:
+        oid = str(current.meta.get("id"))
+        if oid not in self._metas:
+            self._metas[oid] = _json(current.meta)
+        return self._metas[oid]
+
+    def _kept_page(self, ctx: BuildContext, key: str) -> tuple[tuple[list[str], list[str]], str, str] | None:
+        self._used.add(key)
+        folder = ctx.result.project.cache_dir / PAGE_CACHE
+        try:
+            data = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
+            signatures, keys = data["needs"]
+            needs = ([str(x) for x in signatures], [str(x) for x in keys])
+            return needs, str(data["reads"]), (folder / f"{key}.md").read_text(encoding="utf-8")
+        except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
+            return None
+
+    def _keep_page(self, ctx: BuildContext, key: str, needs: tuple[list[str], list[str]], reads: str,
+                   page: str) -> None:
+        folder = ctx.result.project.cache_dir / PAGE_CACHE
+        with contextlib.suppress(OSError):  # the page first: an entry is whole once its .json exists
+            write_atomic(folder / f"{key}.md", page)
+            write_atomic(folder / f"{key}.json", json.dumps({"needs": needs, "reads": reads}, ensure_ascii=False))
+
+    def _prune_pages(self, ctx: BuildContext) -> None:
+        """Drop kept pages no version of this build used (an edited or deleted overview's old keys)."""
+        folder = ctx.result.project.cache_dir / PAGE_CACHE
+        with contextlib.suppress(OSError):
+            for entry in folder.iterdir() if folder.is_dir() else ():
+                if entry.suffix in {".json", ".md"} and entry.stem not in self._used:
+                    entry.unlink()
+
+
+def _reads_digest(needs: tuple[list[str], list[str]], formatted: Formatted, current: Overview) -> str:
+    return _digest(*reads_of(needs, formatted.for_page(str(current.meta.get("id")))))
+
+
+def _digest(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8", "surrogatepass"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
 def _as_overview(current: Overview, v: Version) -> Overview:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from kop.cite.apa import Formatted, anchor, cluster_signature
+from kop.cite.keys import cited_keys
 from kop.core.model import Overview
 from kop.render.overview import STATUS_LABELS, finding_citation, page_keys
 from kop.render.typst import from_html, label, literal, text
@@ -66,25 +67,52 @@ def converter() -> str:
     return CONVERTER_FILE.read_text(encoding="utf-8")
 
 
-def formatted_reads(ov: Overview, formatted: Formatted) -> list[str]:
-    """Every formatted string the PDF of ``ov`` can show: with the front matter and the body, its cache key.
+def formatted_needs(ov: Overview) -> tuple[list[str], list[str]]:
+    """The cluster signatures and reference keys whose formatting a page of ``ov`` reads.
 
-    It must name each lookup the document makes: the body's clusters (:func:`body_markdown`), the
-    clusters of findings, source grades and included studies (:func:`_cluster`), and the entries of
-    the page's reference list (:func:`_references`).
+    They depend only on the overview's own text, so a cache can keep them with its entry and
+    evaluate them against a later build's formatting (:func:`reads_of`) without scanning the
+    body again. They must name each lookup the document makes: the body's clusters
+    (:func:`body_markdown`), the clusters of findings, source grades and included studies
+    (:func:`_cluster`), and the entries of the page's reference list (:func:`_references`).
     """
-    out = [formatted.clusters.get(cluster_signature(cit), "\x00") for cit in ov.citations]
+    signatures = [cluster_signature(cit) for cit in ov.citations]
     for finding in _maps(ov.meta.get("findings")):
-        out.append(_cluster_html(_items(finding.get("references")), formatted))
+        signatures.append(_signature(_items(finding.get("references"))))
         grade = finding.get("source_grade")
         if isinstance(grade, Mapping) and grade.get("source"):
-            out.append(_cluster_html([grade["source"]], formatted))
-    out += [_cluster_html([s["key"]], formatted) for s in _maps(ov.meta.get("included_studies"))
-            if isinstance(s.get("key"), str)]
-    keys = page_keys(ov, formatted.order)
-    out += keys
-    out += [formatted.entries.get(k, "\x00") for k in keys]
-    return out
+            signatures.append(_signature([grade["source"]]))
+    signatures += [_signature([s["key"]]) for s in _maps(ov.meta.get("included_studies"))
+                   if isinstance(s.get("key"), str)]
+    return signatures, sorted(cited_keys(ov))
+
+
+def reads_of(needs: tuple[list[str], list[str]], formatted: Formatted) -> list[str]:
+    """Every formatted string behind ``needs`` (:func:`formatted_needs`), in the page's order."""
+    signatures, keys = needs
+    out = [formatted.clusters.get(signature, "\x00") for signature in signatures]
+    index = _order_index(formatted.order)
+    ordered = sorted((key for key in set(keys) if key in index), key=index.__getitem__)  # page_keys()' order
+    return out + ordered + [formatted.entries.get(k, "\x00") for k in ordered]
+
+
+def formatted_reads(ov: Overview, formatted: Formatted) -> list[str]:
+    """Every formatted string the PDF of ``ov`` can show: with the front matter and the body, its cache key."""
+    return reads_of(formatted_needs(ov), formatted)
+
+
+_ORDER: list[tuple[list[str], dict[str, int]]] = []  # the last order seen and its index (one per build)
+
+
+def _order_index(order: list[str]) -> dict[str, int]:
+    """Position of each key in APA order; built once per formatting, not once per page."""
+    if not _ORDER or _ORDER[0][0] is not order:
+        _ORDER[:] = [(order, {key: i for i, key in enumerate(order)})]
+    return _ORDER[0][1]
+
+
+def _signature(keys: Sequence[Any]) -> str:
+    return cluster_signature(finding_citation([str(k) for k in keys]))
 
 
 # ---------------------------------------------------------------- the body, for Pandoc
@@ -237,7 +265,7 @@ def _dates(meta: Mapping[str, Any]) -> str:
 
 
 def _cluster_html(keys: Sequence[Any], formatted: Formatted) -> str:
-    return formatted.clusters.get(cluster_signature(finding_citation([str(k) for k in keys])), "")
+    return formatted.clusters.get(_signature(keys), "")
 
 
 def _cluster(keys: Sequence[Any], formatted: Formatted, labels: set[str]) -> str:

@@ -132,9 +132,11 @@ def _in_dir(path: Path) -> Iterator[None]:
         os.chdir(old)
 
 
-def _add_builtin_plugins(engine: api.Engine, config: Any, parallel: Any) -> None:
+def _add_builtin_plugins(engine: api.Engine, config: Any, parallel: Any, cache: Any = None) -> None:
     if engine.name != "mkdocs":
         config["plugins"]["kop/same-generator"] = api.SameGenerator()
+    if cache is not None:  # before the parallel worker: a cached page is neither rendered here nor there
+        config["plugins"]["kop/page-cache"] = cache
     if parallel:
         from kop.site.engine.parallel_pages import ParallelPages
 
@@ -143,10 +145,13 @@ def _add_builtin_plugins(engine: api.Engine, config: Any, parallel: Any) -> None
         config["plugins"]["kop/parallel-pages"] = plugin
 
 
-def run(project: Project, site_dir: Path, strict: bool = True, parallel: Any = True, dirty: bool = False) -> list[str]:
+def run(project: Project, site_dir: Path, strict: bool = True, parallel: Any = True, dirty: bool = False,
+        cached: bool = True) -> list[str]:
     """Build ``build/docs`` into ``site_dir`` with the chosen engine; return warnings/errors (empty = success).
 
-    ``parallel`` lets :mod:`kop.site.engine.parallel_pages` render most overview pages in a forked
+    ``cached`` reuses the finished HTML of overview pages and older versions' pages whose inputs
+    are unchanged (:mod:`kop.site.engine.page_cache`); new entries are kept only if the build
+    succeeds. ``parallel`` lets :mod:`kop.site.engine.parallel_pages` render most overview pages in a forked
     worker (it declines on its own when that is unsafe or not worth it); tests pass their
     own configured :class:`~kop.site.engine.parallel_pages.ParallelPages` instance, or False.
     ``dirty`` rebuilds only changed pages (the benchmark of the live preview).
@@ -159,16 +164,24 @@ def run(project: Project, site_dir: Path, strict: bool = True, parallel: Any = T
         return [str(exc)]
     counter = _WarningCounter()
     failures: list[str] = []
+    cache = None
+    if cached and not dirty:
+        from kop.site.engine.page_cache import PageCache
+
+        cache = PageCache(project.cache_dir / "pages", project.build_dir / "theme", engine)
     try:
         with _logging(engine, counter), _in_dir(project.root):
             config = engine.load_config(config_file=str(project.mkdocs_yml), site_dir=str(site_dir), strict=strict)
             ensure_rawhtml(config)
-            _add_builtin_plugins(engine, config, parallel)
+            _add_builtin_plugins(engine, config, parallel, cache)
             engine.build(config, dirty=dirty)
     except engine.error as exc:  # includes the engine's Abort on strict warnings and on build errors
         failures.append(str(exc))
     except SystemExit as exc:
         failures.append(f"avbrutet ({exc})")
+    finally:
+        if cache is not None:  # only a build without a single warning keeps its pages
+            cache.commit(succeeded=not failures and not counter.messages)
     # Not strict: warnings alone do not fail the build, but a failed build reports them as context
     return counter.messages + failures if strict or failures else []
 

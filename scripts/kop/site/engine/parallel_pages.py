@@ -41,6 +41,7 @@ from typing import Any
 from kop.core.cores import worker_count
 from kop.site.engine import api
 
+FROM_CACHE = "kop_from_cache"  # set on the stand-in of a page kop.site.engine.page_cache serves
 EMPTY_TEMPLATE = "kop/rendered-elsewhere.html"  # in scripts/kop/site/theme; renders nothing
 MIN_PAGES = 40  # below this a fork costs more than it saves
 # The main process also builds every other page, copies the theme and writes the sitemap: with
@@ -51,6 +52,16 @@ WORKER_SHARE = 0.6
 def is_overview_page(src_uri: str) -> bool:
     """Overview pages: ``oversikter/<slug>.md`` (not the catalogue, ``oversikter/index.md``)."""
     return src_uri.startswith("oversikter/") and src_uri.count("/") == 1 and src_uri != "oversikter/index.md"
+
+
+def is_independent_page(src_uri: str) -> bool:
+    """Pages no other page's rendering depends on, and many: overviews and older versions' pages.
+
+    Older versions (``versioner/<id>-<version>/index.md``, :mod:`kop.features.versions`) are
+    not in the navigation either.
+    """
+    return is_overview_page(src_uri) or (src_uri.startswith("versioner/") and src_uri.endswith("/index.md")
+                                         and src_uri.count("/") == 2)
 
 
 @functools.cache
@@ -83,7 +94,7 @@ class ParallelPages:
     one engine's ``BasePlugin``, so the same class serves both engines.
     """
 
-    def __init__(self, min_pages: int = MIN_PAGES, select: Callable[[str], bool] = is_overview_page,
+    def __init__(self, min_pages: int = MIN_PAGES, select: Callable[[str], bool] = is_independent_page,
                  engine: api.Engine | None = None) -> None:
         self.min_pages = min_pages
         self.select = select
@@ -97,7 +108,8 @@ class ParallelPages:
         return logging.getLogger(f"{self.engine.logger if self.engine else 'mkdocs'}.plugins.kop")
 
     def on_nav(self, nav: Any, *, config: Any, files: Any) -> Any:
-        pages = [f for f in files.documentation_pages() if self.select(f.src_uri)]
+        pages = [f for f in files.documentation_pages()  # pages from kop.site.engine.page_cache need no rendering
+                 if self.select(f.src_uri) and not getattr(getattr(f, "page", None), FROM_CACHE, False)]
         if worker_count(len(pages), self.min_pages) < 2:
             return nav
         engine = self.engine

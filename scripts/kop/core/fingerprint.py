@@ -1,0 +1,30 @@
+"""A hash of the build's own code, for caches whose entries a code change must invalidate.
+
+A cache keyed only by its inputs would serve a page rendered by last week's code after an
+upgrade. Hashing every file of the ``kop`` package (Python, Lua filters, templates, styles,
+scripts) is a few milliseconds, once per process, and errs on the safe side: any change to
+the code, even a comment, starts the caches that use it afresh.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from functools import lru_cache
+from pathlib import Path
+
+PACKAGE = Path(__file__).resolve().parents[1]  # scripts/kop
+_SKIP_DIRS = {"__pycache__"}
+
+
+@lru_cache(maxsize=1)
+def package_fingerprint() -> str:
+    """sha256 over every file of the package (path and content), in a stable order."""
+    digest = hashlib.sha256()
+    for path in sorted(PACKAGE.rglob("*")):
+        if not path.is_file() or _SKIP_DIRS & set(path.relative_to(PACKAGE).parts) or path.suffix == ".pyc":
+            continue
+        digest.update(path.relative_to(PACKAGE).as_posix().encode("utf-8"))
+        digest.update(b"\x00")
+        digest.update(path.read_bytes())
+        digest.update(b"\x00")
+    return digest.hexdigest()

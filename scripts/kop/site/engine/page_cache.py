@@ -1,0 +1,197 @@
+"""Keep the engine's finished HTML of a page and reuse it while nothing it is made from has changed.
+
+Most pages of a build are the same as in the build before: a pull request edits one overview
+or adds a reference, and every older version of every overview (:mod:`kop.features.versions`)
+never changes at all. Rendering them again through the engine's Markdown and the theme's
+templates is most of a warm build, so this plugin, added by :func:`kop.site.engine.run` for
+full builds, keeps each selected page's output in ``.cache/kop/pages/<key>.html``.
+
+The key is a hash of everything the engine makes the page from:
+
+* the page's own Markdown file and address;
+* the site as the theme sees it: ``mkdocs.yml`` and the loaded site address and ``extra``,
+  the engine and theme versions, every template in ``build/theme``, every stylesheet and
+  script, the source of every page in the navigation (its titles and links are on every page),
+  and the list of every file of the site (a link to a page that no longer exists must be
+  reported again, not served from the cache);
+* the build's own code (:func:`kop.core.fingerprint.package_fingerprint`).
+
+On a hit, the page gets the same stand-in as a page rendered by the parallel worker
+(:func:`kop.site.engine.parallel_pages._stand_in`): the engine reads and renders nothing for
+it, keeps it in the sitemap, and the cached HTML is written to its place after the build.
+Its anchors are restored from the cache, so the engine still checks links into it.
+
+A page's output is stored only when the whole build succeeds: new entries wait in a staging
+directory that :meth:`PageCache.commit` moves into place (a page whose link the strict build
+rejected is never cached as if it were fine); entries no build used are removed then. The
+cache is as untrusted as the checkout: entries are only ever copied to the page they were
+made for, and the sanitiser (:mod:`kop.site.sanitize`) reads every page afterwards as before.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import logging
+import os
+import shutil
+import uuid
+from collections.abc import Callable
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+from kop.core.fingerprint import package_fingerprint
+from kop.site.engine import api
+from kop.site.engine.parallel_pages import FROM_CACHE, _stand_in, is_independent_page
+
+CACHE_VERSION = "1"
+_TEXT_ASSETS = (".css", ".js", ".html", ".json")
+# Installed packages whose code shapes a page besides the engine's own
+_PACKAGES = ("mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "babel")
+
+
+def _versions(names: tuple[str, ...]) -> list[str]:
+    out = []
+    for name in names:
+        try:
+            out.append(f"{name}={metadata.version(name)}")
+        except metadata.PackageNotFoundError:
+            out.append(f"{name}=-")
+    return out
+
+
+def _digest(*parts: bytes | str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(part.encode("utf-8") if isinstance(part, str) else part)
+        h.update(b"\x00")
+    return h.hexdigest()
+
+
+class PageCache:
+    """See the module docstring. A plugin by shape (like :class:`ParallelPages`), for both engines."""
+
+    def __init__(self, cache_dir: Path, theme_dir: Path, engine: api.Engine | None = None,
+                 select: Callable[[str], bool] = is_independent_page) -> None:
+        self.dir = cache_dir
+        self.theme_dir = theme_dir
+        self.engine = engine
+        self.select = select
+        self.keys: dict[str, str] = {}  # src_uri -> key, for every selected page
+        self.hits: dict[str, str] = {}  # src_uri -> key, pages served from the cache
+        self.targets: list[tuple[str, str]] = []  # (dest_uri, key) of the hits
+        self.staging: Path | None = None
+        self.stored = 0
+
+    @property
+    def log(self) -> logging.Logger:
+        return logging.getLogger(f"{self.engine.logger if self.engine else 'mkdocs'}.plugins.kop")
+
+    # --- the key -------------------------------------------------------------------------------------
+
+    def _site_key(self, config: Any, files: Any, nav_sources: list[Path]) -> str:
+        parts: list[bytes | str] = [CACHE_VERSION, package_fingerprint()]
+        if self.engine is not None:
+            parts += [self.engine.name, self.engine.version, *_versions(_PACKAGES)]
+        config_file = getattr(config, "config_file_path", None) or ""
+        with contextlib.suppress(OSError):
+            parts.append(Path(config_file).read_bytes())
+        parts.append(json.dumps({"site_url": config.get("site_url"), "extra": config.get("extra"),
+                                 "site_name": config.get("site_name")}, sort_keys=True, default=str))
+        if self.theme_dir.is_dir():
+            for path in sorted(self.theme_dir.rglob("*")):
+                if path.is_file():
+                    parts += [path.relative_to(self.theme_dir).as_posix(), path.read_bytes()]
+        uris = sorted(f.src_uri for f in files)
+        parts.append("\n".join(uris))
+        for f in files:
+            if f.src_uri.endswith(_TEXT_ASSETS) and not f.is_documentation_page() and f.abs_src_path:
+                with contextlib.suppress(OSError):
+                    parts += [f.src_uri, Path(f.abs_src_path).read_bytes()]
+        for path in nav_sources:
+            with contextlib.suppress(OSError):
+                parts += [str(path), path.read_bytes()]
+        return _digest(*parts)
+
+    # --- the plugin events ------------------------------------------------------------------------------
+
+    def on_nav(self, nav: Any, *, config: Any, files: Any) -> Any:
+        """Key every selected page; give each cache hit a stand-in (before the parallel worker forks)."""
+        if self.engine is None or self.engine.page_internals():
+            return nav
+        nav_sources = [Path(page.file.abs_src_path) for page in getattr(nav, "pages", [])
+                       if getattr(page, "file", None) is not None and page.file.abs_src_path]
+        self.dir.mkdir(parents=True, exist_ok=True)
+        site = self._site_key(config, files, nav_sources)
+        stand_in = _stand_in(self.engine.pages.Page)
+        for f in files.documentation_pages():
+            if not self.select(f.src_uri) or not f.abs_src_path:
+                continue
+            try:
+                source = Path(f.abs_src_path).read_bytes()
+            except OSError:
+                continue
+            key = _digest(site, f.src_uri, f.dest_uri, source)
+            self.keys[f.src_uri] = key
+            if (self.dir / f"{key}.html").is_file() and (self.dir / f"{key}.json").is_file():
+                self.hits[f.src_uri] = key
+                self.targets.append((f.dest_uri, key))
+                setattr(stand_in(None, f, config), FROM_CACHE, True)
+        self.staging = self.dir / f".staging-{uuid.uuid4().hex}"
+        return nav
+
+    def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
+        """Every page has been read: give the cached ones back their anchors, for the engine's link check."""
+        for f in files.documentation_pages():
+            key = self.hits.get(f.src_uri)
+            if key is None or f.page is None:
+                continue
+            try:
+                anchors = json.loads((self.dir / f"{key}.json").read_text(encoding="utf-8")).get("anchors")
+            except (OSError, ValueError, AttributeError):
+                anchors = None
+            f.page.present_anchor_ids = {str(a) for a in anchors} if isinstance(anchors, list) else None
+        return env
+
+    def on_post_page(self, output: str, *, page: Any, config: Any) -> str:
+        """Stage a rendered page's HTML (in whichever process rendered it)."""
+        uri = page.file.src_uri
+        key = self.keys.get(uri)
+        if key is None or uri in self.hits or not output.strip() or self.staging is None:
+            return output
+        self.staging.mkdir(parents=True, exist_ok=True)
+        anchors = sorted(page.present_anchor_ids or ())
+        (self.staging / f"{key}.html").write_bytes(output.encode("utf-8", errors="xmlcharrefreplace"))
+        (self.staging / f"{key}.json").write_text(json.dumps({"page": uri, "anchors": anchors}), encoding="utf-8")
+        return output
+
+    def on_post_build(self, *, config: Any) -> None:
+        """Write the cached pages where the engine would have."""
+        site = Path(config["site_dir"])
+        for dest_uri, key in self.targets:
+            target = site / dest_uri
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(self.dir / f"{key}.html", target)
+
+    # --- after the build ---------------------------------------------------------------------------------
+
+    def commit(self, succeeded: bool) -> None:
+        """Move this build's new entries into the cache if it succeeded; drop entries no page used."""
+        staging, self.staging = self.staging, None
+        if staging is None:
+            return
+        try:
+            if succeeded and staging.is_dir():
+                for entry in staging.iterdir():
+                    os.replace(entry, self.dir / entry.name)
+                    self.stored += entry.suffix == ".html"
+                wanted = {f"{key}{suffix}" for key in self.keys.values() for suffix in (".html", ".json")}
+                for entry in self.dir.iterdir():
+                    if entry.is_file() and entry.name not in wanted:
+                        entry.unlink()
+        except OSError:  # a cache that cannot be written only costs time
+            pass
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
