@@ -183,6 +183,15 @@ def test_older_pages_are_kept_and_checked_against_the_formatting(tmp_path: Path)
         assert "FRÅN-CACHEN" not in html
     assert _site_tree(root / "site") == first
 
+    # a build without the history (a copy without .git) has no older versions, and keeps their pages
+    kept = sorted((project.cache_dir / "versions").glob("*"))
+    (root / ".git").rename(root / ".git-undan")
+    try:
+        assert build(project).ok
+    finally:
+        (root / ".git-undan").rename(root / ".git")
+    assert sorted((project.cache_dir / "versions").glob("*")) == kept
+
 
 @pytest.mark.slow
 def test_an_older_version_keeps_its_own_reference_when_the_entry_changed_since(tmp_path: Path) -> None:

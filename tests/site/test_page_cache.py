@@ -54,7 +54,7 @@ def cache_dir(root: Path) -> Path:
 
 def entries(root: Path) -> dict[str, str]:
     """Cached page -> its key."""
-    return {json.loads(p.read_text(encoding="utf-8"))["page"]: p.stem for p in cache_dir(root).glob("*.json")}
+    return {json.loads(p.read_text(encoding="utf-8"))["owner"]: p.stem for p in cache_dir(root).glob("*.json")}
 
 
 def overview_sources(root: Path) -> list[Path]:

@@ -1,4 +1,4 @@
-"""The one atomic write every layer uses: a reader sees the old file or the new one, never half.
+"""The one atomic write every layer uses (a reader sees the old file or the new one, never half), and cache pruning.
 
 The data goes to a uniquely named temporary file in the target's own folder (same file
 system, so the rename is atomic), then replaces the target. A unique name, not a fixed
@@ -8,8 +8,11 @@ system, so the rename is atomic), then replaces the target. A unique name, not a
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import tempfile
+import time
+from collections.abc import Mapping
 from pathlib import Path
 
 
@@ -26,3 +29,38 @@ def write_atomic(path: Path, data: bytes | str) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         raise
+
+
+CACHE_KEEP_DAYS = 30  # an entry of a page missing from a build (no git history, a branch) waits this long
+
+
+def prune_cache(folder: Path, used: Mapping[str, str], suffixes: tuple[str, ...],
+                max_age_days: float = CACHE_KEEP_DAYS) -> None:
+    """Drop a page cache's outdated entries: ``<key>.json`` (naming its owner) plus ``<key><suffix>``.
+
+    ``used`` maps each owner this build rendered (a page, a version) to the key it used. An
+    entry of one of those owners under another key is outdated and goes at once; an entry
+    whose owner this build did not have (a build without the git history, another branch)
+    stays until it has not been used for ``max_age_days``: callers touch the entries they reuse.
+    """
+    keys = set(used.values())
+    limit = time.time() - max_age_days * 86400
+    with contextlib.suppress(OSError):
+        for entry in list(folder.iterdir()) if folder.is_dir() else []:
+            if entry.suffix != ".json" or entry.stem in keys:
+                continue
+            try:
+                owner = json.loads(entry.read_text(encoding="utf-8")).get("owner")
+                old = entry.stat().st_mtime < limit
+            except (OSError, ValueError, AttributeError):
+                owner, old = None, True
+            if owner in used or old:
+                for suffix in (".json", *suffixes):
+                    with contextlib.suppress(OSError):
+                        entry.with_suffix(suffix).unlink()
+
+
+def touch(path: Path) -> None:
+    """Mark a cache entry as used now (for :func:`prune_cache`); a read-only cache is no error."""
+    with contextlib.suppress(OSError):
+        os.utime(path)

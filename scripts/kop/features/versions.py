@@ -39,7 +39,7 @@ from kop.cite.keys import cited_keys
 from kop.cite.scan import scan_citations
 from kop.core.catalogue.history import VERSION_NOT_RENDERED
 from kop.core.fingerprint import package_fingerprint
-from kop.core.fsutil import write_atomic
+from kop.core.fsutil import prune_cache, touch, write_atomic
 from kop.core.html import esc
 from kop.core.model import Diagnostic, Overview, Reference
 from kop.core.results import CheckResult
@@ -55,6 +55,7 @@ from kop.render.pdf import formatted_needs, reads_of
 from kop.render.sof import document_citations
 from kop.sources.history import History, Version, blob_id, read_blobs, read_history
 
+Needs = tuple[list[str], list[str]]  # cluster signatures and keys a page reads (kop.render.pdf.formatted_needs)
 FEED_PATH = "andringar.xml"
 PAGE_CACHE = "versions"  # under the project's cache folder: <key>.md and <key>.json per older version's page
 ATOM = "http://www.w3.org/2005/Atom"
@@ -85,7 +86,7 @@ class VersionsFeature(BaseFeature):
         self._bibs: dict[str, dict[str, Reference]] = {}  # blob id -> the bibliography it holds
         self._current_bib: str | None = None  # blob id of the working tree's references.bib
         self.apa: dict[str, str] = {}  # "<id>@<version>" -> APA 7 HTML of that version
-        self._used: set[str] = set()  # keys of the older versions' pages this build rendered or reused
+        self._used: dict[str, str] = {}  # "<id>@<version>" -> key of its page this build rendered or reused
         self._settings: str | None = None
         self._metas: dict[str, str] = {}  # overview id -> its current front matter as JSON (part of each key)
         self._bib_blobs: dict[str, str | None] = {}  # commit -> blob id of references.bib there
@@ -250,7 +251,8 @@ class VersionsFeature(BaseFeature):
         try:
             apa = self.apa.get(f"{current.meta['id']}@{v.version}") or ""
             key = self._page_key(current, v, apa, ctx)
-            kept = self._kept_page(ctx, key)
+            owner = f"{current.meta['id']}@{v.version}"
+            kept = self._kept_page(ctx, key, owner)
             if kept is not None:  # the page as last rendered, if what it read from the formatting is unchanged
                 needs, reads, page = kept
                 formatted = self._formatting(ctx, v, needs[1], None)
@@ -270,7 +272,7 @@ class VersionsFeature(BaseFeature):
                     f'den här versionen.</p><div class="kop-cite-ref">{apa}</div></section>')
             page = render_overview(ov, formatted, today=ctx.today, settings=ctx.result.project.settings, parts=parts)
             needs = formatted_needs(ov)
-            self._keep_page(ctx, key, needs, _reads_digest(needs, formatted, current), page)
+            self._keep_page(ctx, key, owner, needs, _reads_digest(needs, formatted, current), page)
             return page
         except Exception as error:  # an old version today's renderer cannot read is left out, never a traceback
             display = ctx.result.displays.get(current.slug, str(current.path))
@@ -321,10 +323,11 @@ class VersionsFeature(BaseFeature):
             self._metas[oid] = _json(current.meta)
         return self._metas[oid]
 
-    def _kept_page(self, ctx: BuildContext, key: str) -> tuple[tuple[list[str], list[str]], str, str] | None:
-        self._used.add(key)
+    def _kept_page(self, ctx: BuildContext, key: str, owner: str) -> tuple[Needs, str, str] | None:
+        self._used[owner] = key
         folder = ctx.result.project.cache_dir / PAGE_CACHE
         try:
+            touch(folder / f"{key}.json")
             data = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
             signatures, keys = data["needs"]
             needs = ([str(x) for x in signatures], [str(x) for x in keys])
@@ -332,20 +335,16 @@ class VersionsFeature(BaseFeature):
         except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
             return None
 
-    def _keep_page(self, ctx: BuildContext, key: str, needs: tuple[list[str], list[str]], reads: str,
-                   page: str) -> None:
+    def _keep_page(self, ctx: BuildContext, key: str, owner: str, needs: Needs, reads: str, page: str) -> None:
         folder = ctx.result.project.cache_dir / PAGE_CACHE
         with contextlib.suppress(OSError):  # the page first: an entry is whole once its .json exists
             write_atomic(folder / f"{key}.md", page)
-            write_atomic(folder / f"{key}.json", json.dumps({"needs": needs, "reads": reads}, ensure_ascii=False))
+            entry = {"owner": owner, "needs": needs, "reads": reads}
+            write_atomic(folder / f"{key}.json", json.dumps(entry, ensure_ascii=False))
 
     def _prune_pages(self, ctx: BuildContext) -> None:
-        """Drop kept pages no version of this build used (an edited or deleted overview's old keys)."""
-        folder = ctx.result.project.cache_dir / PAGE_CACHE
-        with contextlib.suppress(OSError):
-            for entry in folder.iterdir() if folder.is_dir() else ():
-                if entry.suffix in {".json", ".md"} and entry.stem not in self._used:
-                    entry.unlink()
+        """Drop outdated kept pages (:func:`kop.core.fsutil.prune_cache`); a build without history keeps them."""
+        prune_cache(ctx.result.project.cache_dir / PAGE_CACHE, self._used, (".md",))
 
 
 def _reads_digest(needs: tuple[list[str], list[str]], formatted: Formatted, current: Overview) -> str:

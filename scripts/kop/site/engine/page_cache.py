@@ -23,7 +23,9 @@ Its anchors are restored from the cache, so the engine still checks links into i
 
 A page's output is stored only when the whole build succeeds: new entries wait in a staging
 directory that :meth:`PageCache.commit` moves into place (a page whose link the strict build
-rejected is never cached as if it were fine); entries no build used are removed then. The
+rejected is never cached as if it were fine). An outdated entry of a page goes then; one of a
+page this build did not have (a build without the git history has no older versions) waits a
+month (:func:`kop.core.fsutil.prune_cache`). The
 cache is as untrusted as the checkout: entries are only ever copied to the page they were
 made for, and the sanitiser (:mod:`kop.site.sanitize`) reads every page afterwards as before.
 """
@@ -43,6 +45,7 @@ from pathlib import Path
 from typing import Any
 
 from kop.core.fingerprint import package_fingerprint
+from kop.core.fsutil import prune_cache, touch
 from kop.site.engine import api
 from kop.site.engine.parallel_pages import FROM_CACHE, _stand_in, is_independent_page
 
@@ -137,6 +140,7 @@ class PageCache:
             self.keys[f.src_uri] = key
             if (self.dir / f"{key}.html").is_file() and (self.dir / f"{key}.json").is_file():
                 self.hits[f.src_uri] = key
+                touch(self.dir / f"{key}.json")
                 self.targets.append((f.dest_uri, key))
                 setattr(stand_in(None, f, config), FROM_CACHE, True)
         self.staging = self.dir / f".staging-{uuid.uuid4().hex}"
@@ -164,7 +168,7 @@ class PageCache:
         self.staging.mkdir(parents=True, exist_ok=True)
         anchors = sorted(page.present_anchor_ids or ())
         (self.staging / f"{key}.html").write_bytes(output.encode("utf-8", errors="xmlcharrefreplace"))
-        (self.staging / f"{key}.json").write_text(json.dumps({"page": uri, "anchors": anchors}), encoding="utf-8")
+        (self.staging / f"{key}.json").write_text(json.dumps({"owner": uri, "anchors": anchors}), encoding="utf-8")
         return output
 
     def on_post_build(self, *, config: Any) -> None:
@@ -178,7 +182,7 @@ class PageCache:
     # --- after the build ---------------------------------------------------------------------------------
 
     def commit(self, succeeded: bool) -> None:
-        """Move this build's new entries into the cache if it succeeded; drop entries no page used."""
+        """Move this build's new entries into the cache if it succeeded; drop outdated ones (:func:`prune_cache`)."""
         staging, self.staging = self.staging, None
         if staging is None:
             return
@@ -187,10 +191,7 @@ class PageCache:
                 for entry in staging.iterdir():
                     os.replace(entry, self.dir / entry.name)
                     self.stored += entry.suffix == ".html"
-                wanted = {f"{key}{suffix}" for key in self.keys.values() for suffix in (".html", ".json")}
-                for entry in self.dir.iterdir():
-                    if entry.is_file() and entry.name not in wanted:
-                        entry.unlink()
+                prune_cache(self.dir, self.keys, (".html",))
         except OSError:  # a cache that cannot be written only costs time
             pass
         finally:
