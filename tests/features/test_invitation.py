@@ -101,3 +101,11 @@ def test_invitation_names_speakers_and_the_contact_person(link_site, capsys):
     page = BeautifulSoup(capsys.readouterr().out, "html.parser")
     labels = [dt.get_text() for dt in page.select("dt")] or page.get_text()
     assert "Medverkande" in labels and "Kontakt" in labels
+
+
+def test_the_command_offers_the_formats_the_invitation_has() -> None:
+    """`kop inbjudan --format` lists its choices without importing the seminar code (a fast `kop --help`)."""
+    from kop.cli import cmd_inbjudan
+    from kop.features.seminars import invitation
+
+    assert cmd_inbjudan.FORMATS == invitation.FORMATS

@@ -10,16 +10,17 @@ import re
 from collections.abc import Collection, Iterable
 from datetime import date
 from functools import lru_cache
-from typing import Any
-
-import jsonschema
-from jsonschema import Draft202012Validator
+from typing import TYPE_CHECKING, Any
 
 from kop.core.catalogue import message
 from kop.core.messages import did_you_mean
 from kop.core.model import Diagnostic, Overview
 from kop.core.slugs import is_slug, slugify
 from kop.schema.load import overview_validator, resolved_schema
+
+if TYPE_CHECKING:  # jsonschema is imported when a file is validated: a warm check reads results instead
+    import jsonschema
+    from jsonschema import Draft202012Validator
 
 REQUIRED = message("KOP110")
 UNKNOWN_FIELD = message("KOP111")

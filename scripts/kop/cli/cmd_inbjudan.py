@@ -6,9 +6,9 @@ import argparse
 import sys
 
 from kop.core.project import Project
-from kop.features.seminars.invitation import FORMATS
 
 NAME = "inbjudan"
+FORMATS = ("text", "markdown", "html")  # kop.features.seminars.invitation.FORMATS (a test keeps them equal)
 HELP = "skriv ut en färdig inbjudan till ett seminarium (text, Markdown eller HTML)"
 
 

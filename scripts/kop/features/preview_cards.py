@@ -22,8 +22,10 @@ import io
 import unicodedata
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from PIL import Image, ImageChops, ImageDraw, ImageFont
+if TYPE_CHECKING:  # Pillow is imported when a card is drawn: `kop check` never needs it
+    from PIL import ImageDraw, ImageFont
 
 from kop.core.cores import fork_starmap, worker_count
 from kop.core.fsutil import write_atomic
@@ -62,6 +64,8 @@ EXAMPLE_LINE = "Demonstrationsexempel – inte en riktig kunskapsöversikt"
 
 @lru_cache(maxsize=1)
 def _fonts() -> tuple[ImageFont.FreeTypeFont, ImageFont.FreeTypeFont, ImageFont.FreeTypeFont]:
+    from PIL import ImageFont
+
     """(title, small, badge) fonts, loaded once per process."""
     files = font_files()
     if files:
@@ -115,6 +119,8 @@ def draw_card(title: str, kicker: str, footer: str, example: bool = False) -> by
     """Draw one preview card and return PNG bytes (deterministic for the same text)."""
     big, small, badge = _fonts()
     title, kicker, footer = _plain(title), _plain(kicker), _plain(footer)
+    from PIL import Image, ImageChops, ImageDraw
+
     white = Image.new("L", SIZE, 0)  # how much white ink each pixel has
     yellow = Image.new("L", SIZE, 0)
     draw_white, draw_yellow = ImageDraw.Draw(white), ImageDraw.Draw(yellow)

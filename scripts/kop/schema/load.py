@@ -17,10 +17,12 @@ import json
 from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import yaml
-from jsonschema import Draft202012Validator, FormatChecker
+
+if TYPE_CHECKING:  # imported when a validator is built: a warm check needs none
+    from jsonschema import Draft202012Validator
 
 SCHEMA_DIR = Path(__file__).resolve().parent
 SCHEMA_FILE = SCHEMA_DIR / "overview.schema.json"
@@ -95,6 +97,8 @@ def overview_validator() -> Draft202012Validator:
 
 def schema_validator(schema: dict[str, Any]) -> Draft202012Validator:
     """A Draft 2020-12 validator that also checks ``format: date``; callers cache it per schema."""
+    from jsonschema import Draft202012Validator, FormatChecker
+
     return Draft202012Validator(schema, format_checker=FormatChecker(formats=["date"]))
 
 

@@ -30,11 +30,13 @@ from typing import Any
 import yaml
 
 from kop.core.catalogue.history import HISTORY_SHALLOW, HISTORY_UNAVAILABLE
+from kop.core.cores import fork_starmap, worker_count
 from kop.core.fsutil import write_atomic
 from kop.core.model import Diagnostic
 from kop.sources.frontmatter import MAX_FILE_BYTES, decode_text, split_front_matter
 from kop.sources.frontmatter import _FastLoader as _FAST
 
+PARALLEL_PARSE_MIN = 200  # files: below this one process parses faster than a pool starts
 MAX_COMMITS = 20_000  # commits read from the log; beyond that, older versions are not shown
 MAX_VERSIONS_PER_OVERVIEW = 100
 PUBLISHED_STATES = frozenset({"publicerad", "under-uppdatering", "inaktuell"})
@@ -221,6 +223,36 @@ def _parse(data: bytes | None, display: str) -> tuple[dict, str, int] | None:
     return fm.meta, fm.body, fm.body_line
 
 
+_SHARED: list[dict[str, bytes | None]] = []  # the blobs being parsed, for forked workers to inherit
+
+
+def _parse_many(blobs: list[str], in_worker: bool) -> list[list[Any] | None]:
+    """:func:`_parse` over a share of the blobs (in a worker process, or in this one).
+
+    A worker sends back the front matter and, instead of the body (most of each file, and
+    costly to send), its length: the body is the end of the text, which the parent has.
+    """
+    contents = _SHARED[0]
+    out: list[list[Any] | None] = []
+    for blob in blobs:
+        data = contents.get(blob)
+        parsed = _parse(data, blob)
+        if parsed is None:
+            out.append(None)
+            continue
+        meta, body, line = parsed
+        if in_worker and data is not None and decode_text(data, blob).text.endswith(body):
+            out.append([meta, len(body), line])
+        else:
+            out.append([meta, body, line])
+    return out
+
+
+def _chunks(items: list[str], n: int) -> list[list[str]]:
+    """``items`` in ``n`` interleaved shares (file sizes vary along the history, not between neighbours)."""
+    return [items[i::n] for i in range(n)] if n > 1 else [items]
+
+
 def _key(meta: dict) -> tuple[str, str] | None:
     oid, version, status = meta.get("id"), meta.get("version"), meta.get("status")
     if not isinstance(oid, str) or not isinstance(version, str | int | float):
@@ -272,9 +304,20 @@ def read_history(root: Path, folder: str = "overviews", cache_dir: Path | None =
     missing = list(dict.fromkeys(blob for _, _, _, files in log for _, blob in files if blob not in parsed_by_blob))
     if missing:
         contents = read_blobs(root, missing)
-        for blob in missing:
-            parsed = _parse(contents.get(blob), blob)
-            parsed_by_blob[blob] = list(parsed) if parsed is not None else None
+        # Parsing front matter is the scan's cost (a fresh clone parses every version once): one
+        # process per core when there are enough files for a fork to pay.
+        chunks = _chunks(missing, worker_count(len(missing), PARALLEL_PARSE_MIN))
+        _SHARED[:] = [contents]  # a forked worker inherits the contents: only the blob ids are sent
+        try:
+            results = fork_starmap(_parse_many, [(blobs, len(chunks) > 1) for blobs in chunks], len(chunks))
+        finally:
+            _SHARED.clear()
+        for blobs, parsed_list in zip(chunks, results, strict=True):
+            for blob, parsed in zip(blobs, parsed_list, strict=True):
+                if parsed is not None and isinstance(parsed[1], int):  # the body is the text's last n chars
+                    n = parsed[1]
+                    parsed[1] = decode_text(contents[blob] or b"", blob).text[-n:] if n else ""
+                parsed_by_blob[blob] = parsed
         if cache_file is not None:
             with contextlib.suppress(OSError, TypeError, ValueError):
                 data = json.dumps({"version": CACHE_VERSION, "blobs": parsed_by_blob}, ensure_ascii=False, default=str)

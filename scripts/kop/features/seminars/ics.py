@@ -17,10 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
-from icalendar import Calendar, Event
+if TYPE_CHECKING:  # icalendar is imported when a calendar is made: `kop check` never needs it
+    from icalendar import Event
 
 from kop.core.model import Overview
 from kop.core.urls import absolute, permalink
@@ -118,6 +119,8 @@ def registration_text(registration: Mapping[str, Any]) -> str:
 
 
 def event(sem: Seminar, overviews: Mapping[str, Overview], site_url: str, stamp: datetime) -> Event:
+    from icalendar import Event
+
     ev = Event()
     ev.add("uid", uid(sem, site_url))
     ev.add("dtstamp", stamp.astimezone(UTC))
@@ -143,6 +146,8 @@ def event(sem: Seminar, overviews: Mapping[str, Overview], site_url: str, stamp:
 def calendar(seminars: list[Seminar], overviews: Mapping[str, Overview], site_url: str, name: str,
              stamp: datetime) -> bytes:
     """A VCALENDAR with the given seminars (sorted by start) and the VTIMEZONE they need."""
+    from icalendar import Calendar
+
     cal = Calendar()
     cal.add("prodid", PRODID)
     cal.add("version", "2.0")

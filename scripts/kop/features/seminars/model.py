@@ -20,11 +20,13 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from zoneinfo import ZoneInfo
 
 import yaml
-from jsonschema import Draft202012Validator, FormatChecker
+
+if TYPE_CHECKING:
+    from jsonschema import Draft202012Validator
 
 from kop.check.control import control_diagnostics
 from kop.check.fields import schema_diagnostics
@@ -109,6 +111,8 @@ def schema_text() -> str:
 
 @lru_cache(maxsize=1)
 def _validator() -> Draft202012Validator:
+    from jsonschema import Draft202012Validator, FormatChecker  # when seminars are read, not on every start
+
     return Draft202012Validator(schema(), format_checker=FormatChecker(formats=["date"]))
 
 

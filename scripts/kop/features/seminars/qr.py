@@ -8,11 +8,15 @@ on the URL, so builds are reproducible.
 from __future__ import annotations
 
 import io
+from typing import TYPE_CHECKING
 
-import segno
+if TYPE_CHECKING:  # imported when a code is drawn: `kop check` never needs it
+    import segno
 
 
 def _code(url: str) -> segno.QRCode:
+    import segno
+
     return segno.make(url, error="m", micro=False)
 
 
