@@ -41,6 +41,7 @@
   var FACETS = ["area", "method", "certainty", "year", "status"];
   var OVERVIEWS = { typ: { any: ["oversikt"] } };  // the two scopes (kop.features.search / kop.site.search_index)
   var HELP = { typ: { any: ["hjalp"] } };
+  var ANY_SCOPE = { typ: { any: ["oversikt", "hjalp"] } };  // the whole site: whether a word is one of its own
 
   // ---- Snowball's Swedish stemmer (3.x, as pystemmer), for the query check; tests compare the two.
   var SV_VOWELS = "aeiouyäåö";
@@ -120,6 +121,21 @@
   // The word itself, or its stem, begins a word of the site: no spelling correction is offered.
   function isExact(vocab, word) { return hasPrefix(vocab.words, word) || hasPrefix(vocab.stems, svStem(word)); }
 
+  // A result's data (its words, the words Pagefind marked, meta). Pagefind keeps one object per page and
+  // rewrites its marked words and excerpt on every data() call, so two searches that load the same page at
+  // once can read each other's marks ("offentlig sektor" then looked like a page without "offentlig"). The
+  // loads of one page therefore wait for each other, and each caller gets its own copy.
+  var loading = {};
+  function dataOf(r) {
+    var next = (loading[r.id] || Promise.resolve()).then(function () { return r.data(); }).then(function (d) {
+      var copy = {};
+      Object.keys(d || {}).forEach(function (k) { copy[k] = Array.isArray(d[k]) ? d[k].slice() : d[k]; });
+      return copy;
+    });
+    loading[r.id] = next.catch(function () { /* the caller reports it */ });
+    return next;
+  }
+
   // Pagefind also returns pages where only a different word with the same first letters occurs
   // ("demens" matches "dem" and "demonstration…", with a low score). Results far below the best
   // are checked against the words Pagefind marked in them; a result is kept only if every query
@@ -142,7 +158,7 @@
     var rest = list.filter(function (r) { return r.score < best * SURE_SCORE; });
     function keep(candidates) {
       return Promise.all(candidates.map(function (r) {
-        return r.data().then(function (d) { return genuine(d, terms) ? r : null; });
+        return dataOf(r).then(function (d) { return genuine(d, terms) ? r : null; });
       })).then(function (kept) { return kept.filter(Boolean); });
     }
     return keep([list[0]]).then(function (top) {
@@ -252,8 +268,32 @@
     return out;
   }
 
+  // Whether a word finds a page as itself (or its inflections), in either scope and whatever the filters.
+  // Only a word that finds nothing anywhere is read as the parts of a compound: "fältreferens" is the
+  // title of a help page, so it must not become "fält referens", which an overview has ("forskningsfält",
+  // "referens"); "missbruksvården" is on no page, so its parts are searched. Memoised per word (the
+  // search page asks for both scopes at once).
+  var wholeWords = {};
+  function foundWhole(pf, word) {
+    if (!wholeWords[word]) {
+      wholeWords[word] = Promise.resolve(pf.search(word, { filters: ANY_SCOPE })).then(function (found) {
+        return checked(found.results, [word]).then(function (kept) { return kept.length > 0; });
+      });
+    }
+    return wholeWords[word];
+  }
+  // The words of `words` that find nothing as themselves on the whole site: {word: true}.
+  function notFoundWhole(pf, words) {
+    return Promise.all(words.map(function (w) { return foundWhole(pf, w); })).then(function (found) {
+      var out = {};
+      words.forEach(function (w, i) { if (!found[i]) out[w] = true; });
+      return out;
+    });
+  }
+
   // One search: {results, filters (counts), info}; results ranked: exact query, then compound parts;
-  // published overviews first within the whole list. Never lists pages for words the site does not have.
+  // published overviews first within the whole list. Never lists pages for words the site does not have,
+  // and never searches the parts of a word that the site has as a whole word (on an overview or a help page).
   function kopSearch(query, filters, scope, retry) {
     return Promise.all([pagefind(), vocabulary()]).then(function (loaded) {
       var pf = loaded[0], vocab = loaded[1];
@@ -269,20 +309,25 @@
       if (info.unknown.length || !info.terms.length) {
         return { results: [], counts: null, info: info, vocab: vocab };
       }
-      var queries = [info.terms.join(" ")];
-      info.variants.forEach(function (v) {
-        queries.push(info.terms.join(" ").replace(v[0], v[1].join(" ")));
-        // The head alone ("samverkan" for "samverkansprojekten") only when it is a word of its own weight.
-        if (v[1][0].length >= 6) queries.push(info.terms.join(" ").replace(v[0], v[1][0]));
-      });
-      return Promise.all(queries.map(function (q) {
-        return Promise.resolve(pf.search(q, { filters: allFilters })).then(function (found) {
-          return checked(found.results, q.split(" ")).then(function (results) { return { results: results, filters: found.filters }; });
+      return notFoundWhole(pf, info.variants.map(function (v) { return v[0]; })).then(function (splittable) {
+        // A known compound is searched as its parts too only when the word itself finds nothing on the site.
+        info.variants = info.variants.filter(function (v) { return splittable[v[0]]; });
+        var queries = [info.terms.join(" ")];
+        info.variants.forEach(function (v) {
+          queries.push(info.terms.join(" ").replace(v[0], v[1].join(" ")));
+          // The head alone ("samverkan" for "samverkansprojekten") only when it is a word of its own weight.
+          if (v[1][0].length >= 6) queries.push(info.terms.join(" ").replace(v[0], v[1][0]));
         });
-      })).then(function (all) {
+        return Promise.all(queries.map(function (q) {
+          return Promise.resolve(pf.search(q, { filters: allFilters })).then(function (found) {
+            return checked(found.results, q.split(" ")).then(function (results) { return { results: results, filters: found.filters }; });
+          });
+        }));
+      }).then(function (all) {
         return rank(pf, all.map(function (s) { return s.results; }), scope).then(function (results) {
           if (!results.length && !retry) {
-            // Nothing in this scope: try the first part of a compound ("samverkansprojekten" → samverkan).
+            // Nothing in this scope: the first part of a compound instead ("samverkansprojekten" → samverkan),
+            // and the reader is told (info.corrected), so no page is passed off as a match for the word.
             var heads = info.terms.map(function (t) { return headOf(vocab, t) || t; });
             if (heads.join(" ") !== info.terms.join(" ")) {
               return kopSearch(heads.join(" "), filters, scope, true).then(function (second) {
@@ -304,7 +349,7 @@
   // (Pagefind's own counts include the near matches removed above), else Pagefind's counts.
   function countsOf(results, pagefindCounts) {
     if (results.length > MAX_CHECK || !pagefindCounts) return Promise.resolve(pagefindCounts);
-    return Promise.all(results.map(function (r) { return r.data(); })).then(function (data) {
+    return Promise.all(results.map(dataOf)).then(function (data) {
       var counts = {};
       Object.keys(pagefindCounts).forEach(function (key) {
         counts[key] = {};
@@ -448,7 +493,7 @@
       var mine = ++seq;
       if (query.length < 2) { close(); panel.textContent = ""; return; }
       kopSearch(query, {}, OVERVIEWS).then(function (found) {
-        return Promise.all(found.results.slice(0, 5).map(function (r) { return r.data(); })).then(function (data) {
+        return Promise.all(found.results.slice(0, 5).map(dataOf)).then(function (data) {
           if (mine !== seq) return;
           panel.textContent = "";
           panel.appendChild(el("p", "kop-header-results__status", hits(found.results.length) + " bland översikterna"));
@@ -578,7 +623,7 @@
 
     function showHelp(found, mine) {
       if (!found || !found.results.length) { help.hidden = true; helpList.textContent = ""; return Promise.resolve(); }
-      return Promise.all(found.results.slice(0, 5).map(function (r) { return r.data(); })).then(function (data) {
+      return Promise.all(found.results.slice(0, 5).map(dataOf)).then(function (data) {
         if (mine !== seq) return;
         helpList.textContent = "";
         data.forEach(function (d) { helpList.appendChild(resultItem(d, 160)); });
@@ -597,7 +642,7 @@
 
     function showPage(results, start, mine) {
       var slice = results.slice(start, start + PAGE_SIZE);
-      return Promise.all(slice.map(function (r) { return r.data(); })).then(function (data) {
+      return Promise.all(slice.map(dataOf)).then(function (data) {
         if (mine !== seq) return;
         var firstNew = null;
         data.forEach(function (d) {
