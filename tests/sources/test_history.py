@@ -5,8 +5,11 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
+import pytest
+import yaml
+
 from kop.render.changes import compare_findings
-from kop.sources.history import read_blobs, read_history
+from kop.sources.history import _key_fields, read_blobs, read_history
 
 TEMPLATE = """---
 id: kop-2030-001
@@ -111,3 +114,34 @@ def test_reworded_and_removed_findings() -> None:
     kinds = [(c.kind, c.new) for c in compare_findings(old, new)]
     assert kinds == [("reworded", "Tydliga roller är en viktig framgångsfaktor."), ("references", "a, c"),
                      ("removed", "")]
+
+
+def test_the_current_version_is_not_parsed_again_and_the_older_ones_are_whole(tmp_path: Path) -> None:
+    three_versions(tmp_path)
+    whole = read_history(tmp_path).of("kop-2030-001")
+    light = read_history(tmp_path, current={"kop-2030-001": "3.0"}).of("kop-2030-001")
+    assert [(v.version, v.commit, v.first_commit) for v in light] == [
+        (v.version, v.commit, v.first_commit) for v in whole]
+    assert [v.meta for v in light[:2]] == [v.meta for v in whole[:2]]  # older versions: the whole front matter
+    assert "findings" not in light[2].meta and light[2].meta["version"] == "3.0"  # the working tree has it
+
+
+@pytest.mark.parametrize("line", [
+    'version: "1.0"', "version: '1.0'", "version: 1.0", "version: 2", 'version: "1.0" # kommentar',
+    "version: >-\n  1.0", 'version: "a\\"b"',
+])
+def test_key_fields_read_as_yaml_reads_them(line: str) -> None:
+    data = f"---\nid: kop-2030-001\nstatus: publicerad\n{line}\ntitle: T\n---\n\nText.\n".encode()
+    full = yaml.safe_load(data.decode().split("---\n")[1])
+    fields = _key_fields(data, "x")
+    if line == 'version: "1.0"':
+        assert fields is not None  # the common case needs no YAML parser at all
+    if fields is not None:  # None: the whole front matter is parsed instead
+        assert fields == {k: full[k] for k in ("id", "status", "version")}
+
+
+def test_key_fields_leave_withdrawn_and_unusual_files_to_the_full_parse() -> None:
+    withdrawn = b"---\nid: a\nversion: '1'\nstatus: publicerad\nwithdrawn:\n  date: 2030-01-01\n---\n"
+    assert _key_fields(withdrawn, "x") is None
+    assert _key_fields(b"---\r\nid: a\r\n---\r\n", "x") is None
+    assert _key_fields(b"\xef\xbb\xbf---\nid: a\n---\n", "x") is None

@@ -386,8 +386,14 @@ def _history_rows(scale: str, out: Path, corpus: Path, kop: list[str], runs: int
     log(f"[{scale}] historik: fem versioner per översikt i git …")
     repo = out / f"{scale}-historik"
     scenarios.make_history(corpus, repo, 5)
+    from kop.core.project import load_project
+    from kop.site.checking import check
+
+    # as the build reads it: the working tree's current versions are not parsed again
+    current = {str(ov.meta["id"]): str(ov.meta["version"]) for ov in check(load_project(repo)).overviews
+               if ov.meta.get("id") and ov.meta.get("version")}
     t = time.perf_counter()
-    history = read_history(repo)
+    history = read_history(repo, current=current)
     scan = time.perf_counter() - t
     older = sum(max(0, len(v) - 1) for v in history.versions.values())
     build = [*kop, "build", "--root", str(repo)]

@@ -95,7 +95,9 @@ class VersionsFeature(BaseFeature):
 
     def _history(self, result: CheckResult) -> History:
         if self.history is None:
-            self.history = read_history(result.project.root, cache_dir=result.project.cache_dir)
+            current = {str(ov.meta["id"]): str(ov.meta["version"]) for ov in result.overviews
+                       if ov.meta.get("id") and ov.meta.get("version")}  # their text is the working tree's
+            self.history = read_history(result.project.root, cache_dir=result.project.cache_dir, current=current)
             self.warnings = list(self.history.diagnostics)
         return self.history
 

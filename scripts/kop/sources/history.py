@@ -23,6 +23,7 @@ import json
 import re
 import subprocess
 from collections.abc import Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -30,7 +31,7 @@ from typing import Any
 import yaml
 
 from kop.core.catalogue.history import HISTORY_SHALLOW, HISTORY_UNAVAILABLE
-from kop.core.cores import fork_starmap, worker_count
+from kop.core.cores import fork_starmap, usable_cores, worker_count
 from kop.core.fsutil import write_atomic
 from kop.core.model import Diagnostic
 from kop.sources.frontmatter import MAX_FILE_BYTES, decode_text, split_front_matter
@@ -41,7 +42,7 @@ MAX_COMMITS = 20_000  # commits read from the log; beyond that, older versions a
 MAX_VERSIONS_PER_OVERVIEW = 100
 PUBLISHED_STATES = frozenset({"publicerad", "under-uppdatering", "inaktuell"})
 GIT_TIMEOUT_S = 60
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 _SEP = "\x1f"
 _REC = "\x1e"
 
@@ -152,12 +153,33 @@ def read_blobs(root: Path, specs: Iterable[str]) -> dict[str, bytes | None]:
     wanted = list(dict.fromkeys(specs))
     if not wanted:
         return {}
-    stdin = "".join(f"{s}\n" for s in wanted).encode("utf-8")
+    # git inflates each object itself: with many, one process per core (each reads its own share)
+    shares = [wanted[i::2] for i in range(2)] if len(wanted) >= PARALLEL_PARSE_MIN and usable_cores() > 1 else [wanted]
+    result: dict[str, bytes | None] = {}
     try:
-        proc = _git(root, "cat-file", "--batch", stdin=stdin)
-    except (OSError, subprocess.TimeoutExpired):
+        procs = [subprocess.Popen(["git", "-C", str(root), "cat-file", "--batch"], stdin=subprocess.PIPE,
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) for _ in shares]
+    except OSError:
         return dict.fromkeys(wanted)
-    data = proc.stdout
+    def run(proc: subprocess.Popen[bytes], share: list[str]) -> dict[str, bytes | None]:
+        try:
+            out, _ = proc.communicate("".join(f"{s}\n" for s in share).encode("utf-8"), timeout=GIT_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            out = b""
+        return _split_batch(out, share)
+
+    if len(procs) == 1:
+        return run(procs[0], shares[0])
+    with ThreadPoolExecutor(len(procs)) as pool:  # the threads only wait on the pipes; joined before any fork
+        for part in pool.map(run, procs, shares):
+            result.update(part)
+    return result
+
+
+def _split_batch(data: bytes, wanted: list[str]) -> dict[str, bytes | None]:
+    """The output of ``git cat-file --batch`` for ``wanted``, by spec."""
     result: dict[str, bytes | None] = {}
     pos = 0
     for spec in wanted:
@@ -181,6 +203,7 @@ def read_blobs(root: Path, specs: Iterable[str]) -> dict[str, bytes | None]:
 
 _ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,:-])[&*!][^\s]", re.M)
 _FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
+_FENCE_BYTES = re.compile(rb"^(?:---|\.\.\.)[ \t]*$", re.M)
 
 
 def _quick(text: str) -> tuple[dict, str, int] | None:
@@ -206,6 +229,60 @@ def _quick(text: str) -> tuple[dict, str, int] | None:
     body_start = text.find("\n", end.end())
     body = text[body_start + 1:] if body_start >= 0 else ""
     return meta, body, text.count("\n", 0, body_start if body_start >= 0 else len(text)) + 2
+
+
+_KEY_LINE = re.compile(r"^(id|version|status|withdrawn)[ \t]*:(.*)$", re.M)
+
+
+def _key_fields(data: bytes | None, display: str) -> dict | None:
+    """``id``, ``version`` and ``status`` from their own top-level lines, without parsing the whole head.
+
+    Which versions a history has needs only these three; the rest of a front matter matters only
+    for the version that readers saw. None when the lines are not plain one-line scalars (or
+    ``withdrawn:`` is there): then the whole front matter is parsed.
+    """
+    if data is None or not data.startswith(b"---\n") or b"\r" in data:  # anything unusual: parsed whole
+        return None
+    end = _FENCE_BYTES.search(data, 4)
+    if end is None:
+        return None
+    try:
+        head = data[4:end.start()].decode("utf-8")  # only the head: the body is not needed for a key
+    except UnicodeDecodeError:
+        return None
+    lines = _KEY_LINE.findall(head)
+    names = [name for name, _ in lines]
+    if "withdrawn" in names or len(set(names)) != len(names):
+        return None
+    for _, value in lines:
+        stripped = value.strip()
+        if not stripped or stripped[0] in "|>&*!{[#" or ": " in stripped or " #" in stripped:
+            return None
+    simple = {name: _plain_string(value.strip()) for name, value in lines}
+    if all(v is not None for v in simple.values()):
+        return simple
+    if _FAST is None:
+        return None
+    try:  # numbers, booleans, escapes …: as YAML reads them
+        fields = yaml.load("\n".join(f"{name}:{value}" for name, value in lines), Loader=_FAST) if lines else {}
+    except yaml.YAMLError:
+        return None
+    return fields if isinstance(fields, dict) else None
+
+
+_PLAIN_WORD = re.compile(r"[^\W\d_][\w-]*")
+_YAML_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "null", "y", "n"})
+
+
+def _plain_string(value: str) -> str | None:
+    """A one-line YAML scalar that is certainly a string (its text), or None (let YAML read it)."""
+    if len(value) >= 2 and value[0] == value[-1] == '"' and not any(c in value[1:-1] for c in '"\\'):
+        return value[1:-1]
+    if len(value) >= 2 and value[0] == value[-1] == "'" and "'" not in value[1:-1]:
+        return value[1:-1]
+    if _PLAIN_WORD.fullmatch(value) and value.lower() not in _YAML_WORDS:
+        return value
+    return None
 
 
 def _parse(data: bytes | None, display: str) -> tuple[dict, str, int] | None:
@@ -285,12 +362,16 @@ def _load_cache(path: Path | None) -> dict[str, Any]:
     return data if isinstance(data, dict) and data.get("version") == CACHE_VERSION else {}
 
 
-def read_history(root: Path, folder: str = "overviews", cache_dir: Path | None = None) -> History:
+def read_history(root: Path, folder: str = "overviews", cache_dir: Path | None = None,
+                 current: dict[str, str] | None = None) -> History:
     """Every overview's published versions in the repository at ``root`` (see the module doc).
 
-    A blob never changes, so what each one parsed to is kept in ``cache_dir`` by blob id (JSON,
-    never pickle: the cache directory is as untrusted as the checkout); a warm build reads the
-    log and that file, and parses only blobs it has not seen.
+    Two passes: each file's ``id``, ``version`` and ``status`` (:func:`_key_fields`) say which
+    commit holds each version's final text; only those files are parsed whole, and not the one of
+    an overview's ``current`` version (id -> version in the working tree, which has its text):
+    that version's entry carries only its key fields. A blob never changes, so what each one
+    parsed to is kept in ``cache_dir`` by blob id (JSON, never pickle: the cache directory is as
+    untrusted as the checkout); a warm build reads the log and that file and parses only what is new.
     """
     state = _repository_state(root)
     if state == "none":
@@ -300,10 +381,27 @@ def read_history(root: Path, folder: str = "overviews", cache_dir: Path | None =
     log = _log(root, folder)
     cache_file = cache_dir / "history.json" if cache_dir is not None else None
     cache = _load_cache(cache_file)
-    parsed_by_blob: dict[str, Any] = dict(cache.get("blobs") or {})
-    missing = list(dict.fromkeys(blob for _, _, _, files in log for _, blob in files if blob not in parsed_by_blob))
+    parsed_by_blob: dict[str, Any] = dict(cache.get("blobs") or {})  # blob -> [meta, body, line]
+    keys_by_blob: dict[str, Any] = dict(cache.get("keys") or {})  # blob -> key fields (not parsed whole)
+    blobs_in_log = list(dict.fromkeys(blob for _, _, _, files in log for _, blob in files))
+    unseen = [b for b in blobs_in_log if b not in parsed_by_blob and b not in keys_by_blob]
+    contents = read_blobs(root, unseen) if unseen else {}
+    for blob in unseen:
+        fields = _key_fields(contents.get(blob), blob)
+        if fields is not None:
+            keys_by_blob[blob] = fields
+    # the last blob of each published (id, version): the text readers saw
+    last_blob: dict[tuple[str, str], str] = {}
+    for _, _, _, files in reversed(log):
+        for _, blob in files:
+            fields = parsed_by_blob[blob][0] if parsed_by_blob.get(blob) else keys_by_blob.get(blob)
+            key = _key(fields) if isinstance(fields, dict) else None
+            if key is not None:
+                last_blob[key] = blob
+    wanted = {blob for key, blob in last_blob.items() if (current or {}).get(key[0]) != key[1]}
+    missing = [b for b in blobs_in_log if b not in parsed_by_blob and (b in wanted or b not in keys_by_blob)]
     if missing:
-        contents = read_blobs(root, missing)
+        contents.update(read_blobs(root, [b for b in missing if b not in contents]))
         # Parsing front matter is the scan's cost (a fresh clone parses every version once): one
         # process per core when there are enough files for a fork to pay.
         chunks = _chunks(missing, worker_count(len(missing), PARALLEL_PARSE_MIN))
@@ -318,10 +416,12 @@ def read_history(root: Path, folder: str = "overviews", cache_dir: Path | None =
                     n = parsed[1]
                     parsed[1] = decode_text(contents[blob] or b"", blob).text[-n:] if n else ""
                 parsed_by_blob[blob] = parsed
-        if cache_file is not None:
-            with contextlib.suppress(OSError, TypeError, ValueError):
-                data = json.dumps({"version": CACHE_VERSION, "blobs": parsed_by_blob}, ensure_ascii=False, default=str)
-                write_atomic(cache_file, data.encode("utf-8"))
+                keys_by_blob.pop(blob, None)
+    if (unseen or missing) and cache_file is not None:
+        with contextlib.suppress(OSError, TypeError, ValueError):
+            data = json.dumps({"version": CACHE_VERSION, "blobs": parsed_by_blob, "keys": keys_by_blob},
+                              ensure_ascii=False, default=str)
+            write_atomic(cache_file, data.encode("utf-8"))
     # Walk oldest first: the first sight of (id, version) is where it appeared, the last its final state.
     first: dict[tuple[str, str], tuple[str, str, str]] = {}
     last: dict[tuple[str, str], tuple[str, str, Any]] = {}
@@ -329,6 +429,8 @@ def read_history(root: Path, folder: str = "overviews", cache_dir: Path | None =
     for commit, day, subject, files in reversed(log):
         for path, blob in files:
             parsed = parsed_by_blob.get(blob)
+            if not parsed and isinstance(keys_by_blob.get(blob), dict):
+                parsed = [keys_by_blob[blob], "", 1]  # a current version: the working tree has its text
             if not parsed or not isinstance(parsed[0], dict):
                 continue
             key = _key(parsed[0])
