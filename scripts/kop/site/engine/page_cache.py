@@ -10,16 +10,19 @@ The key is a hash of everything the engine makes the page from:
 
 * the page's own Markdown file and address;
 * the site as the theme sees it: ``mkdocs.yml`` and the loaded site address and ``extra``,
-  the engine and theme versions, every template in ``build/theme``, every stylesheet and
-  script, the source of every page in the navigation (its titles and links are on every page),
-  and the list of every file of the site (a link to a page that no longer exists must be
-  reported again, not served from the cache);
+  the engine and theme versions, every file in ``build/theme`` (the templates), and the menu
+  (each entry's title and address; a title the engine reads from its page counts with that
+  page's source). Other files of
+  the site (stylesheets, exports, images) are only linked, never written into a page;
 * the build's own code (:func:`kop.core.fingerprint.package_fingerprint`).
 
 On a hit, the page gets the same stand-in as a page rendered by the parallel worker
 (:func:`kop.site.engine.parallel_pages._stand_in`): the engine reads and renders nothing for
 it, keeps it in the sitemap, and the cached HTML is written to its place after the build.
-Its anchors are restored from the cache, so the engine still checks links into it.
+Its anchors are restored from the cache, so the engine still checks links into it; and it is
+served only while every site file it linked to still exists (else the engine renders it and
+reports the broken link), so the list of files is not part of the key: a new overview or a
+new page of the reference list leaves every other page in the cache.
 
 A page's output is stored only when the whole build succeeds: new entries wait in a staging
 directory that :meth:`PageCache.commit` moves into place (a page whose link the strict build
@@ -37,6 +40,8 @@ import hashlib
 import json
 import logging
 import os
+import posixpath
+import re
 import shutil
 import uuid
 from collections.abc import Callable
@@ -50,7 +55,6 @@ from kop.site.engine import api
 from kop.site.engine.parallel_pages import FROM_CACHE, _stand_in, is_independent_page
 
 CACHE_VERSION = "1"
-_TEXT_ASSETS = (".css", ".js", ".html", ".json")
 # Installed packages whose code shapes a page besides the engine's own
 _PACKAGES = ("mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "babel")
 
@@ -73,6 +77,24 @@ def _digest(*parts: bytes | str) -> str:
     return h.hexdigest()
 
 
+_LINK = re.compile(r'(?:href|src)="([^"]*)"')
+
+
+def _site_links(html: str, dest_uri: str) -> set[str]:
+    """The site files a page's relative links point at (``x/`` is ``x/index.html``)."""
+    base = posixpath.dirname(dest_uri)
+    out = set()
+    for link in _LINK.findall(html):
+        link = link.split("#", 1)[0].split("?", 1)[0]
+        if not link or link.startswith(("/", "\\")) or ":" in link.split("/", 1)[0]:
+            continue
+        target = posixpath.normpath(posixpath.join(base, link))
+        if link.endswith("/") or target == ".":
+            target = posixpath.join(target, "index.html") if target != "." else "index.html"
+        out.add(target)
+    return out
+
+
 class PageCache:
     """See the module docstring. A plugin by shape (like :class:`ParallelPages`), for both engines."""
 
@@ -85,6 +107,8 @@ class PageCache:
         self.keys: dict[str, str] = {}  # src_uri -> key, for every selected page
         self.hits: dict[str, str] = {}  # src_uri -> key, pages served from the cache
         self.targets: list[tuple[str, str]] = []  # (dest_uri, key) of the hits
+        self.anchors: dict[str, Any] = {}  # src_uri -> anchor ids of a hit, from its entry
+        self.dests: set[str] = set()  # every file the site has, by its path in the site
         self.staging: Path | None = None
         self.stored = 0
 
@@ -94,7 +118,7 @@ class PageCache:
 
     # --- the key -------------------------------------------------------------------------------------
 
-    def _site_key(self, config: Any, files: Any, nav_sources: list[Path]) -> str:
+    def _site_key(self, config: Any, nav: Any) -> str:
         parts: list[bytes | str] = [CACHE_VERSION, package_fingerprint()]
         if self.engine is not None:
             parts += [self.engine.name, self.engine.version, *_versions(_PACKAGES)]
@@ -107,15 +131,14 @@ class PageCache:
             for path in sorted(self.theme_dir.rglob("*")):
                 if path.is_file():
                     parts += [path.relative_to(self.theme_dir).as_posix(), path.read_bytes()]
-        uris = sorted(f.src_uri for f in files)
-        parts.append("\n".join(uris))
-        for f in files:
-            if f.src_uri.endswith(_TEXT_ASSETS) and not f.is_documentation_page() and f.abs_src_path:
+        # The menu on every page: each entry's title and address; an entry whose title the engine
+        # reads from the page itself (no title in mkdocs.yml) counts with that page's source.
+        for page in getattr(nav, "pages", []):
+            parts += [str(getattr(page, "url", "")), str(getattr(page, "title", None))]
+            source = getattr(getattr(page, "file", None), "abs_src_path", None)
+            if getattr(page, "title", None) is None and source:
                 with contextlib.suppress(OSError):
-                    parts += [f.src_uri, Path(f.abs_src_path).read_bytes()]
-        for path in nav_sources:
-            with contextlib.suppress(OSError):
-                parts += [str(path), path.read_bytes()]
+                    parts.append(Path(source).read_bytes())
         return _digest(*parts)
 
     # --- the plugin events ------------------------------------------------------------------------------
@@ -124,10 +147,9 @@ class PageCache:
         """Key every selected page; give each cache hit a stand-in (before the parallel worker forks)."""
         if self.engine is None or self.engine.page_internals():
             return nav
-        nav_sources = [Path(page.file.abs_src_path) for page in getattr(nav, "pages", [])
-                       if getattr(page, "file", None) is not None and page.file.abs_src_path]
         self.dir.mkdir(parents=True, exist_ok=True)
-        site = self._site_key(config, files, nav_sources)
+        self.dests = {f.dest_uri for f in files}
+        site = self._site_key(config, nav)
         stand_in = _stand_in(self.engine.pages.Page)
         for f in files.documentation_pages():
             if not self.select(f.src_uri) or not f.abs_src_path:
@@ -138,24 +160,39 @@ class PageCache:
                 continue
             key = _digest(site, f.src_uri, f.dest_uri, source)
             self.keys[f.src_uri] = key
-            if (self.dir / f"{key}.html").is_file() and (self.dir / f"{key}.json").is_file():
+            entry = self._entry(key)
+            if entry is not None and (self.dir / f"{key}.html").is_file() and self._links_hold(entry):
                 self.hits[f.src_uri] = key
+                self.anchors[f.src_uri] = entry.get("anchors")
                 touch(self.dir / f"{key}.json")
                 self.targets.append((f.dest_uri, key))
                 setattr(stand_in(None, f, config), FROM_CACHE, True)
         self.staging = self.dir / f".staging-{uuid.uuid4().hex}"
         return nav
 
+    def _entry(self, key: str) -> dict[str, Any] | None:
+        try:
+            entry = json.loads((self.dir / f"{key}.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        return entry if isinstance(entry, dict) else None
+
+    def _links_hold(self, entry: dict[str, Any]) -> bool:
+        """Every file the page linked to when it was rendered is still part of the site.
+
+        The engine checks a page's links while rendering it; a cached page is not rendered, so a
+        link to a page removed since (a deleted overview) must send it back to the engine, which
+        then reports the link as it would have.
+        """
+        links = entry.get("links")
+        return isinstance(links, list) and all(isinstance(x, str) and x in self.dests for x in links)
+
     def on_env(self, env: Any, *, config: Any, files: Any) -> Any:
         """Every page has been read: give the cached ones back their anchors, for the engine's link check."""
         for f in files.documentation_pages():
-            key = self.hits.get(f.src_uri)
-            if key is None or f.page is None:
+            if f.src_uri not in self.hits or f.page is None:
                 continue
-            try:
-                anchors = json.loads((self.dir / f"{key}.json").read_text(encoding="utf-8")).get("anchors")
-            except (OSError, ValueError, AttributeError):
-                anchors = None
+            anchors = self.anchors.get(f.src_uri)
             f.page.present_anchor_ids = {str(a) for a in anchors} if isinstance(anchors, list) else None
         return env
 
@@ -167,8 +204,10 @@ class PageCache:
             return output
         self.staging.mkdir(parents=True, exist_ok=True)
         anchors = sorted(page.present_anchor_ids or ())
+        links = sorted(_site_links(output, page.file.dest_uri) & self.dests)
         (self.staging / f"{key}.html").write_bytes(output.encode("utf-8", errors="xmlcharrefreplace"))
-        (self.staging / f"{key}.json").write_text(json.dumps({"owner": uri, "anchors": anchors}), encoding="utf-8")
+        entry = {"owner": uri, "anchors": anchors, "links": links}
+        (self.staging / f"{key}.json").write_text(json.dumps(entry), encoding="utf-8")
         return output
 
     def on_post_build(self, *, config: Any) -> None:
