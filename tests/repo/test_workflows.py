@@ -134,6 +134,9 @@ def test_deploy_workflow_follows_the_rules() -> None:
     build_uses = {step.get("uses", "").split("@")[0]: step for step in jobs["build"]["steps"]}
     assert build_uses["actions/checkout"]["with"]["persist-credentials"] is False
     assert build_uses["actions/checkout"]["with"]["fetch-depth"] == 0  # older versions come from the history
+    # the deploy reuses its own build caches: keyed per run, restored from the newest
+    assert build_uses["actions/cache"]["with"]["path"] == ".cache/kop"
+    assert build_uses["actions/cache"]["with"]["restore-keys"] == "kop-bygge-"
     (site,) = [step for step in jobs["build"]["steps"] if step.get("run") == "make site"]
     assert site["env"] == {"KOP_PUBLISH": "1"}  # the placeholder address can never be published
 
