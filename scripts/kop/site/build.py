@@ -31,6 +31,7 @@ from kop.site.engine import run as run_engine
 from kop.site.generate import generate, theme_files, write_tree
 from kop.site.preview import Preview, collect, restrict
 from kop.site.publish import publish
+from kop.sources.committed import COMMITTED_GENERATED
 
 ENGINE_FAILED = message("KOP901")
 CITEPROC_FAILED = message("KOP902")
@@ -95,6 +96,8 @@ def _format(project: Project, result: CheckResult, timings: Timings) -> Formatte
 
 def _prepare_preview(project: Project, result: CheckResult, timings: Timings) -> tuple[CheckResult, Formatted | None]:
     """:func:`prepare` for the preview: the check's problems become banners instead of stopping the build."""
+    if any(d.code == COMMITTED_GENERATED.code for d in result.diagnostics):
+        return result, None  # a committed .cache/ would be read as the build's own: no preview either (KOP183)
     shown = restrict(result)  # result now holds only what may be published; its diagnostics stay all
     return result, _write_preview(project, result, shown, timings)
 

@@ -120,4 +120,14 @@ MESSAGES = (
         "fil. Oftast är den ena en kopia av den andra; kontrollera vilken som är den senaste innan du tar bort "
         "något.",
     ),
+    Message(
+        "KOP183",
+        "{folder}/ finns i förrådet ({files}, till exempel {example}), men den mappen skapas av bygget och "
+        "ska aldrig lämnas in.",
+        "Ta bort mappen ur pull requesten: i en terminal git rm -r --cached {folder} och sedan git commit; på "
+        "GitHub: öppna filerna under {folder}/ och ta bort dem. Mappen står redan i .gitignore, så den kommer inte "
+        "med igen.",
+        explanation="build/, site/ och .cache/ skrivs av bygget (sidor, webbplatsen och mellanlager). En inlämnad "
+        "kopia skulle läsas i stället för det som byggs ur dina filer, så kontrollen stoppar den innan något byggs.",
+    ),
 )
