@@ -355,9 +355,10 @@ def _reads_digest(needs: tuple[list[str], list[str]], formatted: Formatted, curr
 
 def _digest(*parts: str) -> str:
     digest = hashlib.sha256()
-    for part in parts:
-        digest.update(part.encode("utf-8", "surrogatepass"))
-        digest.update(b"\x00")
+    for part in parts:  # length-prefixed: no two different lists of parts hash alike
+        data = part.encode("utf-8", "surrogatepass")
+        digest.update(len(data).to_bytes(8, "big"))
+        digest.update(data)
     return digest.hexdigest()
 
 

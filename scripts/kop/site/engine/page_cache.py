@@ -54,7 +54,7 @@ from kop.core.fsutil import prune_cache, touch
 from kop.site.engine import api
 from kop.site.engine.parallel_pages import FROM_CACHE, _stand_in, is_independent_page
 
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 # Installed packages whose code shapes a page besides the engine's own
 _PACKAGES = ("mkdocs-material", "markdown", "pymdown-extensions", "jinja2", "babel")
 
@@ -71,9 +71,10 @@ def _versions(names: tuple[str, ...]) -> list[str]:
 
 def _digest(*parts: bytes | str) -> str:
     h = hashlib.sha256()
-    for part in parts:
-        h.update(part.encode("utf-8") if isinstance(part, str) else part)
-        h.update(b"\x00")
+    for part in parts:  # length-prefixed: no two different lists of parts hash alike
+        data = part.encode("utf-8") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "big"))
+        h.update(data)
     return h.hexdigest()
 
 
