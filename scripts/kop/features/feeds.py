@@ -34,6 +34,20 @@ FINDING_FIELDS = ("category", "statement", "certainty", "source_grade", "studies
                   "designs", "references")
 
 
+def atom_root() -> ET.Element:
+    """An empty Swedish Atom ``<feed>``: the root of every feed the site publishes."""
+    ET.register_namespace("", ATOM)
+    return ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "sv"})
+
+
+def atom_sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    """An Atom child element of ``parent``, with text and attributes."""
+    node = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
+    if text is not None:
+        node.text = text
+    return node
+
+
 def _stamp(day: str) -> str:
     """An ISO date as an RFC 3339 timestamp: midnight, Stockholm time (``2024-03-15T00:00:00+01:00``)."""
     return datetime.combine(date.fromisoformat(day), time(0, 0), tzinfo=TZ).isoformat()
@@ -52,17 +66,11 @@ def atom_feed(overviews: list[Overview], site_url: str, site_name: str, publishe
     """
     if area is not None:
         overviews = [ov for ov in overviews if area in (ov.meta.get("area") or [])]
-    ET.register_namespace("", ATOM)
     live = [ov for ov in overviews if not is_withdrawn(ov) and ov.meta.get("published")]
     live.sort(key=lambda ov: (_updated(ov), str(ov.meta.get("id"))), reverse=True)
     live = live[:FEED_LIMIT]
-    feed = ET.Element(f"{{{ATOM}}}feed", {"{http://www.w3.org/XML/1998/namespace}lang": "sv"})
-
-    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-        node = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
-        if text is not None:
-            node.text = text
-        return node
+    feed = atom_root()
+    sub = atom_sub
 
     sub(feed, "id", absolute(site_url, path))
     sub(feed, "title", f"{site_name} – nya och uppdaterade översikter"

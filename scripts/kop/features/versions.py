@@ -46,6 +46,7 @@ from kop.core.results import CheckResult
 from kop.core.urls import absolute, is_withdrawn, on_site, overview_url, permalink
 from kop.features.base import BaseFeature, BuildContext, Files
 from kop.features.citable import format_references
+from kop.features.feeds import atom_root, atom_sub
 from kop.features.permalinks import copy_link_html, redirect_html
 from kop.features.registry import read_registry, registry_path
 from kop.render.changes import changes_html, compare_findings
@@ -58,7 +59,6 @@ from kop.sources.history import History, Version, blob_id, read_blobs, read_hist
 Needs = tuple[list[str], list[str]]  # cluster signatures and keys a page reads (kop.render.pdf.formatted_needs)
 FEED_PATH = "andringar.xml"
 PAGE_CACHE = "versions"  # under the project's cache folder: <key>.md and <key>.json per older version's page
-ATOM = "http://www.w3.org/2005/Atom"
 
 
 def version_path(oid: str, version: str) -> str:
@@ -392,14 +392,8 @@ def _older_banner(current: Overview, v: Version) -> str:
 
 def changes_feed(entries: list[tuple[str, str, str, str, str]], site_url: str, site_name: str) -> str:
     """Atom feed of new versions: (date, id, version, title, note), newest first."""
-    ET.register_namespace("", ATOM)
-    feed = ET.Element(f"{{{ATOM}}}feed", {"xml:lang": "sv"})
-
-    def sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
-        el = ET.SubElement(parent, f"{{{ATOM}}}{tag}", attrs)
-        if text is not None:
-            el.text = text
-        return el
+    feed = atom_root()
+    sub = atom_sub
 
     ordered = sorted(entries, key=lambda e: (e[0], e[1], e[2]), reverse=True)
     sub(feed, "title", f"{site_name}: ändrade översikter")

@@ -173,19 +173,28 @@ def stale_banner(meta: Mapping[str, Any], today: date | None, stale_after_years:
     )
 
 
+def date_facts(meta: Mapping[str, Any]) -> list[tuple[str, str, bool]]:
+    """(label, value, is a date) for published, updated (if it differs) and version: the page and the PDF."""
+    out = []
+    if meta.get("published"):
+        out.append(("publicerad", str(meta["published"]), True))
+    if meta.get("updated") and meta.get("updated") != meta.get("published"):
+        out.append(("uppdaterad", str(meta["updated"]), True))
+    if meta.get("version"):
+        out.append(("version", str(meta["version"]), False))
+    return out
+
+
 def _about(ov: Overview, base: str, extra: Sequence[str]) -> str:
     """Authors, who asked the question, area, method and dates (after the summary and findings)."""
     meta = ov.meta
     areas = ", ".join(
         f'<a href="{base}omraden/{area_slug(a)}/">{esc(a)}</a>' for a in meta.get("area") or []
     )
-    dates = []
-    if meta.get("published"):
-        dates.append(f'Publicerad <time datetime="{esc(meta["published"])}">{esc(meta["published"])}</time>')
-    if meta.get("updated") and meta.get("updated") != meta.get("published"):
-        dates.append(f'uppdaterad <time datetime="{esc(meta["updated"])}">{esc(meta["updated"])}</time>')
-    if meta.get("version"):
-        dates.append(f"version {esc(meta['version'])}")
+    dates = [f'{label} <time datetime="{esc(value)}">{esc(value)}</time>' if is_date else f"{label} {esc(value)}"
+             for label, value, is_date in date_facts(meta)]
+    if dates:
+        dates[0] = dates[0][:1].upper() + dates[0][1:]
     parts = [
         '<div class="kop-about">',
         '<dl class="kop-facts">',

@@ -24,7 +24,7 @@ from typing import Any
 from kop.cite.apa import Formatted, anchor, cluster_signature
 from kop.cite.keys import cited_keys
 from kop.core.model import Overview
-from kop.render.overview import STATUS_LABELS, finding_citation, page_keys
+from kop.render.overview import STATUS_LABELS, date_facts, finding_citation, page_keys
 from kop.render.typst import from_html, label, literal, text
 from kop.schema import load as schema
 
@@ -254,13 +254,7 @@ def _origin(meta: Mapping[str, Any]) -> str:
 
 
 def _dates(meta: Mapping[str, Any]) -> str:
-    dates = []
-    if meta.get("published"):
-        dates.append(f"publicerad {meta['published']}")
-    if meta.get("updated") and meta.get("updated") != meta.get("published"):
-        dates.append(f"uppdaterad {meta['updated']}")
-    if meta.get("version"):
-        dates.append(f"version {meta['version']}")
+    dates = [f"{label} {value}" for label, value, _ in date_facts(meta)]
     return text((", ".join(dates) or "–").capitalize())
 
 

@@ -194,23 +194,9 @@
     return vocab.stems[lo] === s;
   }
 
-  function distance(a, b, max) {  // Damerau–Levenshtein (optimal string alignment), capped at max + 1
-    if (Math.abs(a.length - b.length) > max) return max + 1;
-    var prev2 = null, prev = [], cur, i, j;
-    for (j = 0; j <= b.length; j++) prev[j] = j;
-    for (i = 1; i <= a.length; i++) {
-      cur = [i];
-      var best = i;
-      for (j = 1; j <= b.length; j++) {
-        var cost = a[i - 1] === b[j - 1] ? 0 : 1;
-        cur[j] = Math.min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost);
-        if (prev2 && i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) cur[j] = Math.min(cur[j], prev2[j - 2] + 1);
-        if (cur[j] < best) best = cur[j];
-      }
-      if (best > max) return max + 1;
-      prev2 = prev; prev = cur;
-    }
-    return prev[b.length];
+  // Optimal string alignment distance, capped at max + 1: the one in suggest.js (loaded first, main.html).
+  function distance(a, b, max) {
+    return window.kopSuggest && window.kopSuggest.distance ? window.kopSuggest.distance(a, b, max) : max + 1;
   }
   // Close spellings from the site's own words, nearest (then most alike in length, then alphabetical) first.
   function spellings(vocab, word, max, limit) {

@@ -4,7 +4,8 @@
 // nearest spelling wins and, among equally near ones, the most used word.
 // Exposes window.kopSuggest(word, max, limit) -> Promise of up to `limit` words within `max`
 // edits (optimal string alignment: a swapped pair of letters is one edit). Nothing is written
-// to the page here; the caller inserts the words with textContent.
+// to the page here; the caller inserts the words with textContent. window.kopSuggest.distance(a, b, max)
+// is the distance itself, which kop.js uses too.
 (function () {
   "use strict";
 
@@ -66,4 +67,5 @@
     var w = String(word || "").toLowerCase();
     return ranked().then(function (words) { return nearest(words, w, max, limit); }, function () { return []; });
   };
+  window.kopSuggest.distance = distance;  // kop.js measures its own spellings with the same distance
 })();
