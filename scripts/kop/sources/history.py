@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import re
 import subprocess
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -28,14 +27,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kop.core.catalogue.history import HISTORY_SHALLOW, HISTORY_UNAVAILABLE
 from kop.core.cores import fork_starmap, usable_cores, worker_count
 from kop.core.fsutil import write_atomic
 from kop.core.model import Diagnostic
-from kop.sources.frontmatter import MAX_FILE_BYTES, decode_text, split_front_matter
-from kop.sources.frontmatter import _FastLoader as _FAST
+from kop.sources.blob_front_matter import key_fields, parse_blob
+from kop.sources.frontmatter import MAX_FILE_BYTES, decode_text
 
 PARALLEL_PARSE_MIN = 200  # files: below this one process parses faster than a pool starts
 MAX_COMMITS = 20_000  # commits read from the log; beyond that, older versions are not shown
@@ -157,7 +154,7 @@ def read_blobs(root: Path, specs: Iterable[str]) -> dict[str, bytes | None]:
     shares = [wanted[i::2] for i in range(2)] if len(wanted) >= PARALLEL_PARSE_MIN and usable_cores() > 1 else [wanted]
     result: dict[str, bytes | None] = {}
     try:
-        procs = [subprocess.Popen(["git", "-C", str(root), "cat-file", "--batch"], stdin=subprocess.PIPE,
+        procs = [subprocess.Popen(["git", "-C", str(root), "cat-file", "--batch", "--buffer"], stdin=subprocess.PIPE,
                                   stdout=subprocess.PIPE, stderr=subprocess.DEVNULL) for _ in shares]
     except OSError:
         return dict.fromkeys(wanted)
@@ -201,119 +198,21 @@ def _split_batch(data: bytes, wanted: list[str]) -> dict[str, bytes | None]:
     return result
 
 
-_ANCHOR_OR_ALIAS = re.compile(r"(?:^|[\s\[{,:-])[&*!][^\s]", re.M)
-_FENCE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.M)
-_FENCE_BYTES = re.compile(rb"^(?:---|\.\.\.)[ \t]*$", re.M)
-
-
-def _quick(text: str) -> tuple[dict, str, int] | None:
-    """Front matter read straight with libyaml: an old version needs its values, not their positions.
-
-    Only for plain text (no anchors, aliases or tags) whose nesting is shallow: anything else goes
-    through the full, bounded loader of :mod:`kop.sources.frontmatter`, as the working tree does.
-    """
-    if _FAST is None or not text.startswith("---\n"):
-        return None
-    end = _FENCE.search(text, 4)
-    if end is None:
-        return None
-    head = text[4:end.start()]
-    if len(head) > 200_000 or _ANCHOR_OR_ALIAS.search(head):
-        return None
-    try:
-        meta = yaml.load(head, Loader=_FAST)
-    except yaml.YAMLError:
-        return None
-    if not isinstance(meta, dict):
-        return None
-    body_start = text.find("\n", end.end())
-    body = text[body_start + 1:] if body_start >= 0 else ""
-    return meta, body, text.count("\n", 0, body_start if body_start >= 0 else len(text)) + 2
-
-
-_KEY_LINE = re.compile(r"^(id|version|status|withdrawn)[ \t]*:(.*)$", re.M)
-
-
-def _key_fields(data: bytes | None, display: str) -> dict | None:
-    """``id``, ``version`` and ``status`` from their own top-level lines, without parsing the whole head.
-
-    Which versions a history has needs only these three; the rest of a front matter matters only
-    for the version that readers saw. None when the lines are not plain one-line scalars (or
-    ``withdrawn:`` is there): then the whole front matter is parsed.
-    """
-    if data is None or not data.startswith(b"---\n") or b"\r" in data:  # anything unusual: parsed whole
-        return None
-    end = _FENCE_BYTES.search(data, 4)
-    if end is None:
-        return None
-    try:
-        head = data[4:end.start()].decode("utf-8")  # only the head: the body is not needed for a key
-    except UnicodeDecodeError:
-        return None
-    lines = _KEY_LINE.findall(head)
-    names = [name for name, _ in lines]
-    if "withdrawn" in names or len(set(names)) != len(names):
-        return None
-    for _, value in lines:
-        stripped = value.strip()
-        if not stripped or stripped[0] in "|>&*!{[#" or ": " in stripped or " #" in stripped:
-            return None
-    simple = {name: _plain_string(value.strip()) for name, value in lines}
-    if all(v is not None for v in simple.values()):
-        return simple
-    if _FAST is None:
-        return None
-    try:  # numbers, booleans, escapes …: as YAML reads them
-        fields = yaml.load("\n".join(f"{name}:{value}" for name, value in lines), Loader=_FAST) if lines else {}
-    except yaml.YAMLError:
-        return None
-    return fields if isinstance(fields, dict) else None
-
-
-_PLAIN_WORD = re.compile(r"[^\W\d_][\w-]*")
-_YAML_WORDS = frozenset({"true", "false", "yes", "no", "on", "off", "null", "y", "n"})
-
-
-def _plain_string(value: str) -> str | None:
-    """A one-line YAML scalar that is certainly a string (its text), or None (let YAML read it)."""
-    if len(value) >= 2 and value[0] == value[-1] == '"' and not any(c in value[1:-1] for c in '"\\'):
-        return value[1:-1]
-    if len(value) >= 2 and value[0] == value[-1] == "'" and "'" not in value[1:-1]:
-        return value[1:-1]
-    if _PLAIN_WORD.fullmatch(value) and value.lower() not in _YAML_WORDS:
-        return value
-    return None
-
-
-def _parse(data: bytes | None, display: str) -> tuple[dict, str, int] | None:
-    if data is None:
-        return None
-    src = decode_text(data, display)
-    if src.diagnostics:
-        return None
-    quick = _quick(src.text)
-    if quick is not None:
-        return quick
-    fm = split_front_matter(src)
-    if any(d.severity == "error" for d in fm.diagnostics) or not isinstance(fm.meta, dict):
-        return None
-    return fm.meta, fm.body, fm.body_line
-
-
 _SHARED: list[dict[str, bytes | None]] = []  # the blobs being parsed, for forked workers to inherit
 
 
 def _parse_many(blobs: list[str], in_worker: bool) -> list[list[Any] | None]:
-    """:func:`_parse` over a share of the blobs (in a worker process, or in this one).
+    """:func:`parse_blob` over a share of the blobs (in a worker process, or in this one).
 
     A worker sends back the front matter and, instead of the body (most of each file, and
     costly to send), its length: the body is the end of the text, which the parent has.
     """
     contents = _SHARED[0]
+    memo: dict[object, Any] = {}  # the share holds whole overviews' histories: their versions share blocks
     out: list[list[Any] | None] = []
     for blob in blobs:
         data = contents.get(blob)
-        parsed = _parse(data, blob)
+        parsed = parse_blob(data, blob, memo)
         if parsed is None:
             out.append(None)
             continue
@@ -325,9 +224,23 @@ def _parse_many(blobs: list[str], in_worker: bool) -> list[list[Any] | None]:
     return out
 
 
-def _chunks(items: list[str], n: int) -> list[list[str]]:
-    """``items`` in ``n`` interleaved shares (file sizes vary along the history, not between neighbours)."""
-    return [items[i::n] for i in range(n)] if n > 1 else [items]
+def _chunks(items: list[str], n: int, group: dict[str, str], size: dict[str, int]) -> list[list[str]]:
+    """``items`` in ``n`` shares of about equal size, each file's versions together (``group``: item -> path).
+
+    One overview's versions repeat most of their front matter, which a share parses once.
+    """
+    if n <= 1:
+        return [items]
+    groups: dict[str, list[str]] = {}
+    for item in items:
+        groups.setdefault(group.get(item, item), []).append(item)
+    shares: list[list[str]] = [[] for _ in range(n)]
+    loads = [0] * n
+    for members in sorted(groups.values(), key=lambda m: -sum(size.get(i, 0) for i in m)):
+        lightest = loads.index(min(loads))
+        shares[lightest].extend(members)
+        loads[lightest] += sum(size.get(i, 0) for i in members)
+    return [share for share in shares if share]
 
 
 def _key(meta: dict) -> tuple[str, str] | None:
@@ -366,7 +279,7 @@ def read_history(root: Path, folder: str = "overviews", cache_dir: Path | None =
                  current: dict[str, str] | None = None) -> History:
     """Every overview's published versions in the repository at ``root`` (see the module doc).
 
-    Two passes: each file's ``id``, ``version`` and ``status`` (:func:`_key_fields`) say which
+    Two passes: each file's ``id``, ``version`` and ``status`` (:func:`key_fields`) say which
     commit holds each version's final text; only those files are parsed whole, and not the one of
     an overview's ``current`` version (id -> version in the working tree, which has its text):
     that version's entry carries only its key fields. A blob never changes, so what each one
@@ -387,7 +300,7 @@ def read_history(root: Path, folder: str = "overviews", cache_dir: Path | None =
     unseen = [b for b in blobs_in_log if b not in parsed_by_blob and b not in keys_by_blob]
     contents = read_blobs(root, unseen) if unseen else {}
     for blob in unseen:
-        fields = _key_fields(contents.get(blob), blob)
+        fields = key_fields(contents.get(blob), blob)
         if fields is not None:
             keys_by_blob[blob] = fields
     # the last blob of each published (id, version): the text readers saw
@@ -404,7 +317,9 @@ def read_history(root: Path, folder: str = "overviews", cache_dir: Path | None =
         contents.update(read_blobs(root, [b for b in missing if b not in contents]))
         # Parsing front matter is the scan's cost (a fresh clone parses every version once): one
         # process per core when there are enough files for a fork to pay.
-        chunks = _chunks(missing, worker_count(len(missing), PARALLEL_PARSE_MIN))
+        path_of = {blob: path for _, _, _, files in log for path, blob in files}
+        sizes = {blob: len(contents.get(blob) or b"") for blob in missing}
+        chunks = _chunks(missing, worker_count(len(missing), PARALLEL_PARSE_MIN), path_of, sizes)
         _SHARED[:] = [contents]  # a forked worker inherits the contents: only the blob ids are sent
         try:
             results = fork_starmap(_parse_many, [(blobs, len(chunks) > 1) for blobs in chunks], len(chunks))
