@@ -24,10 +24,8 @@ copy without git gives a warning and no older versions; it never fails the build
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import itertools
-import json
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from pathlib import Path
@@ -39,7 +37,6 @@ from kop.cite.keys import cited_keys
 from kop.cite.scan import scan_citations
 from kop.core.catalogue.history import VERSION_NOT_RENDERED
 from kop.core.fingerprint import package_fingerprint
-from kop.core.fsutil import prune_cache, touch, write_atomic
 from kop.core.html import esc
 from kop.core.model import Diagnostic, Overview, Reference
 from kop.core.results import CheckResult
@@ -51,12 +48,11 @@ from kop.features.permalinks import copy_link_html, redirect_html
 from kop.features.registry import read_registry, registry_path
 from kop.render.changes import changes_html, compare_findings
 from kop.render.headmeta import is_example, marked_title
+from kop.render.kept_pages import KeptPages, canonical_json, digest
 from kop.render.overview import PageParts, render_overview
-from kop.render.pdf import formatted_needs, reads_of
 from kop.render.sof import document_citations
 from kop.sources.history import History, Version, blob_id, read_blobs, read_history
 
-Needs = tuple[list[str], list[str]]  # cluster signatures and keys a page reads (kop.render.pdf.formatted_needs)
 FEED_PATH = "andringar.xml"
 PAGE_CACHE = "versions"  # under the project's cache folder: <key>.md and <key>.json per older version's page
 
@@ -86,7 +82,7 @@ class VersionsFeature(BaseFeature):
         self._bibs: dict[str, dict[str, Reference]] = {}  # blob id -> the bibliography it holds
         self._current_bib: str | None = None  # blob id of the working tree's references.bib
         self.apa: dict[str, str] = {}  # "<id>@<version>" -> APA 7 HTML of that version
-        self._used: dict[str, str] = {}  # "<id>@<version>" -> key of its page this build rendered or reused
+        self._kept: KeptPages | None = None  # older versions' pages as last rendered (.cache/kop/versions)
         self._settings: str | None = None
         self._metas: dict[str, str] = {}  # overview id -> its current front matter as JSON (part of each key)
         self._bib_blobs: dict[str, str | None] = {}  # commit -> blob id of references.bib there
@@ -225,7 +221,7 @@ class VersionsFeature(BaseFeature):
                 entries.append((day, oid, version, title, note))
         if on_site(result.overviews):
             out[FEED_PATH] = changes_feed(entries, ctx.site_url, ctx.site_name)
-        self._prune_pages(ctx)
+        self._pages(ctx).prune()  # a build without history keeps them (their owners are absent, not outdated)
         return out
 
     # --- one older version's page --------------------------------------------------------------
@@ -254,18 +250,21 @@ class VersionsFeature(BaseFeature):
             apa = self.apa.get(f"{current.meta['id']}@{v.version}") or ""
             key = self._page_key(current, v, apa, ctx)
             owner = f"{current.meta['id']}@{v.version}"
-            kept = self._kept_page(ctx, key, owner)
+            oid = str(current.meta.get("id"))
+
+            def view(keys: list[str]) -> Formatted | None:  # the formatting this version's kept page is shown with
+                found = self._formatting(ctx, v, keys, None)
+                return found.for_page(oid) if found is not None else None
+
+            kept = self._pages(ctx).get(key, owner, view)
             if kept is not None:  # the page as last rendered, if what it read from the formatting is unchanged
-                needs, reads, page = kept
-                formatted = self._formatting(ctx, v, needs[1], None)
-                if formatted is not None and _reads_digest(needs, formatted, current) == reads:
-                    return page
+                return kept
             ov = _as_overview(current, v)
             ov.citations = scan_citations(v.body, v.body_line)
             formatted = self._formatting(ctx, v, sorted(cited_keys(ov)), ov)
             assert formatted is not None
             banner = _older_banner(current, v)
-            address = absolute(ctx.site_url, version_path(str(current.meta["id"]), v.version))
+            address = absolute(ctx.site_url, version_path(oid, v.version))
             parts = PageParts(header=[banner, copy_link_html(address, f"version {v.version}")])
             if apa:
                 parts.sections.append(
@@ -273,8 +272,7 @@ class VersionsFeature(BaseFeature):
                     f"<p>Referens enligt APA 7 för version {esc(v.version)}. Adressen leder alltid till just "
                     f'den här versionen.</p><div class="kop-cite-ref">{apa}</div></section>')
             page = render_overview(ov, formatted, today=ctx.today, settings=ctx.result.project.settings, parts=parts)
-            needs = formatted_needs(ov)
-            self._keep_page(ctx, key, owner, needs, _reads_digest(needs, formatted, current), page)
+            self._pages(ctx).put(key, owner, ov, formatted.for_page(oid), page)
             return page
         except Exception as error:  # an old version today's renderer cannot read is left out, never a traceback
             display = ctx.result.displays.get(current.slug, str(current.path))
@@ -304,66 +302,31 @@ class VersionsFeature(BaseFeature):
     def _page_key(self, current: Overview, v: Version, apa: str, ctx: BuildContext) -> str:
         """A hash of everything :meth:`_version_page` renders from except the formatting.
 
-        What the page reads from the formatting is checked apart (:func:`_reads_digest`): the
+        What the page reads from the formatting is checked apart (:mod:`kop.render.kept_pages`): the
         kept entry names the clusters and keys it read (:func:`kop.render.pdf.formatted_needs`,
         the list the PDF cache relies on), so a reference added elsewhere in references.bib
         leaves the page alone, while a changed year suffix of one of its works renders it again.
         """
         # The version's text is the file at (commit, path): a commit id names its content for good.
-        return _digest(package_fingerprint(), self._meta_json(current), current.slug, str(current.path),
+        return digest(package_fingerprint(), self._meta_json(current), current.slug, str(current.path),
                        v.commit, v.path, v.version, v.date, v.change_note, ctx.site_url, ctx.today.isoformat(),
                        self._settings_json(ctx), apa)
 
     def _settings_json(self, ctx: BuildContext) -> str:
         if self._settings is None:
-            self._settings = _json(ctx.result.project.settings)
+            self._settings = canonical_json(ctx.result.project.settings)
         return self._settings
 
     def _meta_json(self, current: Overview) -> str:
         oid = str(current.meta.get("id"))
         if oid not in self._metas:
-            self._metas[oid] = _json(current.meta)
+            self._metas[oid] = canonical_json(current.meta)
         return self._metas[oid]
 
-    def _kept_page(self, ctx: BuildContext, key: str, owner: str) -> tuple[Needs, str, str] | None:
-        self._used[owner] = key
-        folder = ctx.result.project.cache_dir / PAGE_CACHE
-        try:
-            touch(folder / f"{key}.json")
-            data = json.loads((folder / f"{key}.json").read_text(encoding="utf-8"))
-            signatures, keys = data["needs"]
-            needs = ([str(x) for x in signatures], [str(x) for x in keys])
-            return needs, str(data["reads"]), (folder / f"{key}.md").read_text(encoding="utf-8")
-        except (OSError, ValueError, KeyError, TypeError, UnicodeDecodeError):
-            return None
-
-    def _keep_page(self, ctx: BuildContext, key: str, owner: str, needs: Needs, reads: str, page: str) -> None:
-        folder = ctx.result.project.cache_dir / PAGE_CACHE
-        with contextlib.suppress(OSError):  # the page first: an entry is whole once its .json exists
-            write_atomic(folder / f"{key}.md", page)
-            entry = {"owner": owner, "needs": needs, "reads": reads}
-            write_atomic(folder / f"{key}.json", json.dumps(entry, ensure_ascii=False))
-
-    def _prune_pages(self, ctx: BuildContext) -> None:
-        """Drop outdated kept pages (:func:`kop.core.fsutil.prune_cache`); a build without history keeps them."""
-        prune_cache(ctx.result.project.cache_dir / PAGE_CACHE, self._used, (".md",))
-
-
-def _reads_digest(needs: tuple[list[str], list[str]], formatted: Formatted, current: Overview) -> str:
-    return _digest(*reads_of(needs, formatted.for_page(str(current.meta.get("id")))))
-
-
-def _digest(*parts: str) -> str:
-    digest = hashlib.sha256()
-    for part in parts:  # length-prefixed: no two different lists of parts hash alike
-        data = part.encode("utf-8", "surrogatepass")
-        digest.update(len(data).to_bytes(8, "big"))
-        digest.update(data)
-    return digest.hexdigest()
-
-
-def _json(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    def _pages(self, ctx: BuildContext) -> KeptPages:
+        if self._kept is None:
+            self._kept = KeptPages(ctx.result.project.cache_dir / PAGE_CACHE)
+        return self._kept
 
 
 def _as_overview(current: Overview, v: Version) -> Overview:

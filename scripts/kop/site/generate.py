@@ -7,12 +7,15 @@ files no longer generated are removed. Nothing outside ``build/`` is ever writte
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 
 from kop.cite.apa import Formatted
 from kop.core import safefs
+from kop.core.fingerprint import package_fingerprint
 from kop.core.fsutil import write_atomic
+from kop.core.model import Overview
 from kop.core.project import today
 from kop.core.results import CheckResult
 from kop.core.urls import on_site
@@ -23,6 +26,7 @@ from kop.render.evidence_map import PAGE_PATH as EVIDENCE_MAP_PATH
 from kop.render.evidence_map import evidence_map_page
 from kop.render.guide import field_reference_markdown, message_catalogue_markdown
 from kop.render.headmeta import with_pdf_url
+from kop.render.kept_pages import KeptPages, canonical_json, digest
 from kop.render.legend import PAGE_PATH as LEGEND_PATH
 from kop.render.legend import legend_page
 from kop.render.listings import area_pages, catalogue_pages, references_pages, start_page
@@ -62,6 +66,8 @@ def generate(result: CheckResult, formatted: Formatted) -> Iterator[tuple[str, s
     index_text = index.decode("utf-8") if isinstance(index, bytes) else index
     files["index.md"] = start_page(index_text, published)
     yield from files.items()
+    kept = KeptPages(project.cache_dir / PAGE_CACHE, enabled=os.environ.get("KOP_NO_CACHE", "") == "")
+    fixed = digest(PAGE_CACHE_VERSION, package_fingerprint(), ctx.today.isoformat(), canonical_json(project.settings))
     for ov in published:
         path = f"oversikter/{ov.slug}.md"
         if path not in files:  # a withdrawn overview's tombstone (kop.features.permalinks) takes its place
@@ -69,7 +75,30 @@ def generate(result: CheckResult, formatted: Formatted) -> Iterator[tuple[str, s
             for feature in features:
                 parts.merge(feature.page_parts(ov, ctx))
             parts.head = with_pdf_url(parts.head, ctx.site_url)  # citation_pdf_url, never for an example
-            yield path, render_overview(ov, formatted, today=ctx.today, settings=project.settings, parts=parts)
+            yield path, _overview_page(ov, formatted, ctx, parts, kept, fixed)
+    kept.prune()
+
+
+PAGE_CACHE = "overview-pages"  # under the project's cache folder (kop.render.kept_pages)
+PAGE_CACHE_VERSION = "1"
+
+
+def _overview_page(ov: Overview, formatted: Formatted, ctx: BuildContext, parts: PageParts, kept: KeptPages,
+                   fixed: str) -> str:
+    """An overview's page: as last rendered when nothing it is made from changed, else rendered now.
+
+    The key covers the overview (path, front matter, body), the features' parts, and in
+    ``fixed`` the code, today's date and the settings; what the page reads from the formatting
+    is checked apart (:class:`kop.render.kept_pages.KeptPages`).
+    """
+    oid = str(ov.meta.get("id"))
+    key = digest(fixed, ov.slug, str(ov.path), canonical_json(ov.meta), ov.body, str(ov.body_line),
+                 canonical_json([parts.head, parts.header, parts.sections]))
+    page = kept.get(key, ov.slug, lambda _keys: formatted.for_page(oid))
+    if page is None:
+        page = render_overview(ov, formatted, today=ctx.today, settings=ctx.result.project.settings, parts=parts)
+        kept.put(key, ov.slug, ov, formatted.for_page(oid), page)
+    return page
 
 
 def build_context(result: CheckResult, formatted: Formatted | None,
