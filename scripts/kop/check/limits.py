@@ -22,8 +22,8 @@ import re
 from collections import Counter
 from collections.abc import Mapping
 
-from kop.cite.apa import group_key
 from kop.cite.blocks import read_blocks
+from kop.cite.groups import group_key
 from kop.cite.opaque import Opaque, backtick_runs, code_span_end
 from kop.cite.text import position
 from kop.core.catalogue import message

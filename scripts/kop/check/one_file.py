@@ -15,7 +15,7 @@ from kop.check import limits, safety
 from kop.check.control import control_diagnostics
 from kop.check.fields import rule_diagnostics, schema_diagnostics
 from kop.check.placeholders import placeholder_diagnostics
-from kop.check.readability import DEFAULT_LIX_MAX, lix_limit, readability_diagnostics
+from kop.check.readability import DEFAULT_LIX_MAX, lix_limit, measure, readability_diagnostics
 from kop.cite.checks import check_keys, malformed_citations
 from kop.cite.scan import scan_citations
 from kop.core.model import Diagnostic, Overview
@@ -40,6 +40,7 @@ def local_checks(path: Path, display: str) -> tuple[Overview, list[Diagnostic]]:
         diags.extend(control_diagnostics(ov, display))  # control characters after YAML escapes (KOP141)
     diags.extend(safety.check_overview(ov, display))  # active content (KOP4xx)
     diags.extend(limits.check_overview(ov, display))  # bounded work: citations, brackets (KOP420–422)
+    measure(ov)  # readability's measurement is the file's own: cached with it (the limit is applied later)
     return ov, diags
 
 

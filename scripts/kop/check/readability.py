@@ -5,8 +5,9 @@ letters. Swedish public bodies must write plainly (språklagen 11 §), so ``kop 
 (KOP165) when ``summary`` or a ``plain_language`` text goes above the site's limit,
 ``extra.kop.lix_max`` in mkdocs.yml (default :data:`DEFAULT_LIX_MAX`).
 
-The limit is a project setting, so this check runs with the checks against the bibliography,
-outside the per-file cache (whose key is the file's content only).
+The limit is a project setting, so the warning is decided with the checks against the
+bibliography, outside the per-file cache (whose key is the file's content only); the
+measurement is the file's own and is kept with it (:func:`measure`).
 """
 
 from __future__ import annotations
@@ -71,15 +72,26 @@ def _field(path: tuple[str, ...]) -> str:
     return ".".join(path)
 
 
+def measure(ov: Overview) -> dict[tuple[str, ...], float | None]:
+    """The LIX of each text of ``ov`` the check reads, kept on the overview (and so in the per-file cache).
+
+    The measurement depends on the file alone; only the limit comes from mkdocs.yml.
+    """
+    if ov.readability is None:
+        ov.readability = {}
+        if isinstance(ov.meta, dict):
+            for path, text in readable_texts(ov.meta):
+                if PLACEHOLDER_MARKER not in text:  # a skeleton's placeholder is not text anyone reads (KOP140)
+                    ov.readability[path] = lix(text)
+    return ov.readability
+
+
 def readability_diagnostics(ov: Overview, display: str, limit: float = DEFAULT_LIX_MAX) -> list[Diagnostic]:
     """A KOP165 warning for every text whose LIX is above ``limit``, at the text's key."""
     out: list[Diagnostic] = []
     if not isinstance(ov.meta, dict):
         return out
-    for path, text in readable_texts(ov.meta):
-        if PLACEHOLDER_MARKER in text:  # a skeleton's placeholder is not text anyone reads (KOP140 guards it)
-            continue
-        value = lix(text)
+    for path, value in measure(ov).items():
         if value is not None and value > limit:
             line, col = ov.pos(*path)
             out.append(HARD_TO_READ.at(display, line, col, field=_field(path), value=f"{value:.0f}",

@@ -41,7 +41,6 @@ import json
 import os
 import re
 import tempfile
-import unicodedata
 from collections import ChainMap
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -51,6 +50,7 @@ from pathlib import Path
 
 from kop.cite.batch import LOCALE, Doc, document, items_json, run_batch, style_path
 from kop.cite.collapse import collapse_cluster
+from kop.cite.groups import group_key
 from kop.cite.items import apa_item, listed
 from kop.cite.pandoc import PANDOC_VERSION, FormattingError, run_pandoc
 from kop.cite.plans import PagePlan, cluster_signature, head_and_more, pack, page_plan, split_cluster
@@ -128,27 +128,6 @@ _HREF = re.compile(r'href="#ref-(k[0-9a-f]+)"')
 
 
 BUCKET_SIZE = 100  # references per Pandoc run; disambiguation cost grows faster than linearly
-
-
-def group_key(item: dict) -> str:
-    """What a reference's citations can be confused with: its first author's family name.
-
-    APA's disambiguation (initials for a shared surname, more names, year suffixes) only
-    ever compares works whose first author (or editor, or title when there is no name)
-    renders the same, so works with different group keys never affect each other.
-    The key is folded (case, accents) so that it errs on the side of grouping.
-    """
-    for role in ("author", "editor"):
-        names = item.get(role) or []
-        if names and isinstance(names[0], dict):
-            first = names[0]
-            text = str(first.get("family") or first.get("literal") or "")
-            if text:
-                break
-    else:
-        text = str(item.get("title") or "")
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(ch for ch in folded if not unicodedata.combining(ch)).strip()
 
 
 def stable_ids(keys: list[str]) -> dict[str, str]:

@@ -102,3 +102,6 @@ class Overview(SourceDocument):
     """One overview file after loading, with the citations found in its body."""
 
     citations: list[Citation] = field(default_factory=list)
+    # LIX of each text the readability check reads (key path -> value), measured with the file's
+    # own checks so a cached file is not measured again; None until measured.
+    readability: dict[tuple[str, ...], float | None] | None = None

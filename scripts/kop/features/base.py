@@ -20,13 +20,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from kop.check.hooks import CheckContext, FeatureCheck
-from kop.cite.apa import Formatted
 from kop.core.model import Overview
 from kop.core.results import CheckResult
-from kop.render.overview import PageParts
+
+if TYPE_CHECKING:  # `kop check` loads every feature for its checks; it needs neither the formatter nor the renderer
+    from kop.cite.apa import Formatted
+    from kop.render.overview import PageParts
 
 Files = dict[str, str | bytes]
 
@@ -77,4 +79,6 @@ class BaseFeature:
         return {}
 
     def page_parts(self, ov: Overview, ctx: BuildContext) -> PageParts:
+        from kop.render.overview import PageParts
+
         return PageParts()
