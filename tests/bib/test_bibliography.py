@@ -10,6 +10,7 @@ import re
 import string
 from pathlib import Path
 
+import bibtexparser
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -371,14 +372,16 @@ def test_field_line_counts_multiline_values() -> None:
 
 
 def test_unexpected_failure_in_one_entry_becomes_a_diagnostic(monkeypatch: pytest.MonkeyPatch) -> None:
-    original = bibliography.csl_item
+    from kop.bib import csl
+
+    original = csl.csl_item
 
     def explode(key: str, *args: object) -> dict[str, object]:
         if key == "test-trasig":
             raise RuntimeError("boom")
         return original(key, *args)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(bibliography, "csl_item", explode)
+    monkeypatch.setattr(csl, "csl_item", explode)  # the loader imports it when it reads a file
     text = "@misc{test-trasig, title = {A}, year = {2020}}\n@misc{test-hel, title = {B}, year = {2020}}\n"
     refs, diagnostics = load_bibliography(Path("x.bib"), text)
     assert list(refs) == ["test-hel"]
@@ -388,14 +391,14 @@ def test_unexpected_failure_in_one_entry_becomes_a_diagnostic(monkeypatch: pytes
 
 
 def test_parser_crash_falls_back_to_parsing_entry_by_entry(monkeypatch: pytest.MonkeyPatch) -> None:
-    real_parse = bibliography.bibtexparser.parse_string
+    real_parse = bibtexparser.parse_string
 
     def fragile(text: str, **kwargs: object) -> object:
         if "test-kraschar" in text:
             raise RuntimeError("parser bug")
         return real_parse(text, **kwargs)  # type: ignore[arg-type]
 
-    monkeypatch.setattr(bibliography.bibtexparser, "parse_string", fragile)
+    monkeypatch.setattr(bibtexparser, "parse_string", fragile)
     text = (
         "@misc{test-fore, title = {A}, year = {2020}}\n"
         "@misc{test-kraschar, title = {B}, year = {2020}}\n"
@@ -796,7 +799,7 @@ def test_five_thousand_entries_load_on_the_fast_path(tmp_path: Path, monkeypatch
     # per-entry retry), and pylatexenc only for values with LaTeX macros, each distinct value once.
     parses = []
     walked: list[str] = []
-    real_parse = bibliography.bibtexparser.parse_string
+    real_parse = bibtexparser.parse_string
 
     def counting_parse(text: str, **kwargs: object) -> object:
         parses.append(len(text))
@@ -807,7 +810,7 @@ def test_five_thousand_entries_load_on_the_fast_path(tmp_path: Path, monkeypatch
             walked.append(source)
             super().__init__(source, *args, **kwargs)
 
-    monkeypatch.setattr(bibliography.bibtexparser, "parse_string", counting_parse)
+    monkeypatch.setattr(bibtexparser, "parse_string", counting_parse)
     monkeypatch.setattr(latex, "LatexWalker", CountingWalker)
     monkeypatch.setattr(latex, "_PLAIN_CACHE", {})
     monkeypatch.setattr(latex, "_RICH_CACHE", {})

@@ -11,8 +11,6 @@ from __future__ import annotations
 import re
 from urllib.parse import unquote
 
-from kop.bib.latex import decode_verbatim
-
 __all__ = ["normalise_doi"]
 
 _DOI_URL_PREFIX = re.compile(r"(?:https?://)?(?:dx\.|www\.)?doi\.org/", re.IGNORECASE)
@@ -30,6 +28,8 @@ def normalise_doi(value: str) -> str | None:
     """
     if not isinstance(value, str):
         return None
+    from kop.bib.latex import decode_verbatim  # pylatexenc: imported only when an entry is read
+
     doi = decode_verbatim(value)
     match = _DOI_URL_PREFIX.match(doi)
     if match:

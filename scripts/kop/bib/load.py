@@ -28,12 +28,8 @@ from __future__ import annotations
 import gc
 import re
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import bibtexparser
-from bibtexparser import model as bibmodel
-
-from kop.bib.csl import csl_item, decode_fields
 from kop.bib.encoding import decode_bytes
 from kop.bib.inherit import crossref_fields, parent_keys, xdata_fields
 from kop.bib.quiet import quiet
@@ -42,6 +38,11 @@ from kop.bib.validate import shorten, validate_entry
 from kop.core.catalogue import message
 from kop.core.messages import did_you_mean
 from kop.core.model import Diagnostic, Reference
+
+if TYPE_CHECKING:
+    from bibtexparser import model as bibmodel
+# The parser and the LaTeX decoder (bibtexparser, pylatexenc) are imported when a file is parsed:
+# a warm `kop check` takes the bibliography from its cache and needs neither.
 
 __all__ = ["UNUSED", "load_bibliography", "unreadable_keys"]
 
@@ -218,6 +219,8 @@ class _Loader:
 
     def split(self, text: str) -> list[tuple[Any, int]]:
         """Split into (block, line offset) pairs; if bibtexparser crashes, retry per chunk."""
+        import bibtexparser
+
         with quiet("bibtexparser"):
             try:
                 library = bibtexparser.parse_string(text, parse_stack=[])
@@ -238,6 +241,8 @@ class _Loader:
     # -- blocks ----------------------------------------------------------------------
 
     def run(self, text: str) -> None:
+        from bibtexparser import model as bibmodel
+
         blocks = self.split(text)
         entries = [i for i, (block, _) in enumerate(blocks) if isinstance(block, bibmodel.Entry)]
         if len(entries) > MAX_ENTRIES:
@@ -385,6 +390,8 @@ class _Loader:
         fields = self.resolve(key, ())
         inherited = None if key in self.broken else fields.keys() - raw.keys()
         validate_entry(self.path, key, entry_type, line, raw, field_lines, self.report, inherited)
+        from kop.bib.csl import csl_item, decode_fields
+
         text = decode_fields(fields)
         csl = csl_item(key, entry_type, fields, text)
         self.references[key] = Reference(key=key, entry_type=entry_type, line=line, fields=text, csl=csl)

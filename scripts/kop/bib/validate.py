@@ -13,7 +13,6 @@ from collections.abc import Callable, Collection
 from kop.bib.dates import FOUR_DIGITS, in_press, parse_date_field
 from kop.bib.doi import normalise_doi
 from kop.bib.entrytypes import KNOWN_TYPES, required_fields
-from kop.bib.latex import decode_latex, decode_verbatim
 from kop.bib.titlecase import is_english, might_be_title_case, title_case_suggestion
 from kop.core.catalogue import message
 from kop.core.messages import did_you_mean
@@ -77,6 +76,8 @@ def validate_entry(
     as present; their content is checked in the entry that has them); None means the
     parent is missing, which has its own diagnostic, so required fields are not checked.
     """
+    from kop.bib.latex import decode_latex, decode_verbatim  # pylatexenc: only when entries are read
+
     if entry_type not in KNOWN_TYPES:
         suggestion = did_you_mean(entry_type, sorted(KNOWN_TYPES))
         report(UNKNOWN_TYPE.at(path, line, 0, type=entry_type, key=key, suggestion=suggestion))

@@ -33,7 +33,8 @@ PUBLISHED_SCHEMA_NAME = "overview.schema.json"
 @lru_cache(maxsize=1)
 def vocabularies() -> dict[str, list[dict[str, str]]]:
     """Load the controlled vocabularies (value + description [+ label]) from the data file."""
-    data = yaml.safe_load(VOCABULARY_FILE.read_text(encoding="utf-8"))
+    # the project's own file: libyaml reads it ten times faster than the Python loader (every command needs it)
+    data = yaml.load(VOCABULARY_FILE.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     return {name: [dict(item) for item in items] for name, items in data.items()}
 
 
