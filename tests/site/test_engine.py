@@ -217,3 +217,35 @@ def test_mkdocs_and_properdocs_build_byte_identical_sites(shipped_sites: dict[st
     assert differing == []
     page = (shipped_sites["properdocs"] / "index.html").read_text(encoding="utf-8")
     assert f'<meta name="generator" content="mkdocs-{api.MKDOCS_API_VERSION}, mkdocs-material-' in page
+
+
+# ---------------------------------------------------------------- the live preview's rebuild trigger
+
+_TRIGGER = """
+import json, sys, tempfile
+from kop.site.engine import api, serve_trigger
+engine = api.load(sys.argv[1])
+server = engine.serve_module().LiveReloadServer(builder=lambda: None, host="127.0.0.1", port=0,
+                                                root=tempfile.mkdtemp())
+trigger = serve_trigger(server)
+before = server._want_rebuild
+if trigger is not None:
+    trigger()
+print(json.dumps({"found": trigger is not None, "before": before, "after": server._want_rebuild}))
+"""
+
+
+@pytest.mark.parametrize("name", ENGINES)
+def test_the_live_preview_can_ask_each_engine_to_rebuild(name: str) -> None:
+    """kop serve writes build/docs and asks for a rebuild at once (no polling): both engines must allow it."""
+    proc = subprocess.run([sys.executable, "-c", _TRIGGER, name], capture_output=True, text=True, env=_env(name),
+                          timeout=120, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout.strip().splitlines()[-1]) == {"found": True, "before": False, "after": True}
+
+
+def test_a_server_without_the_rebuild_condition_gets_no_trigger() -> None:
+    class Other:
+        pass
+
+    assert engine.serve_trigger(Other()) is None

@@ -28,7 +28,7 @@ from kop.site import lock, sanitize, search_index
 from kop.site.checking import check
 from kop.site.engine import check as engine_check
 from kop.site.engine import run as run_engine
-from kop.site.generate import generate, theme_files, write_tree
+from kop.site.generate import Rendered, generate, theme_files, write_tree
 from kop.site.preview import Preview, collect, restrict
 from kop.site.publish import publish
 from kop.sources.committed import COMMITTED_GENERATED
@@ -56,11 +56,12 @@ def page_citations(result: CheckResult) -> dict[str, list[Citation]]:
 
 
 def prepare(project: Project, timings: Timings | None = None,
-            preview: bool = False) -> tuple[CheckResult, Formatted | None]:
+            preview: bool = False, keep: list[Rendered] | None = None) -> tuple[CheckResult, Formatted | None]:
     """Validate, format and write ``build/docs``; return the check result (and formatting if ok).
 
     ``preview`` (``kop build --forhandsvisning``) goes on despite errors: what the safety check
     refuses is left out, and every page with problems gets an error banner (:mod:`kop.site.preview`).
+    ``keep`` receives what the live preview needs to render one page again (:class:`Rendered`).
     """
     timings = timings or Timings()
     t = time.perf_counter()
@@ -74,7 +75,7 @@ def prepare(project: Project, timings: Timings | None = None,
     if formatted is None:
         return result, None
     t = time.perf_counter()
-    write_tree(project.gen_docs_dir, generate(result, formatted))
+    write_tree(project.gen_docs_dir, generate(result, formatted, keep))
     write_tree(project.build_dir / "theme", theme_files())
     timings.add("skapa sidor", t)
     return result, formatted

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from kop.cite.apa import Formatted
@@ -19,7 +20,7 @@ from kop.core.model import Overview
 from kop.core.project import today
 from kop.core.results import CheckResult
 from kop.core.urls import on_site
-from kop.features.base import BuildContext
+from kop.features.base import BuildContext, Feature
 from kop.features.citable import publisher
 from kop.features.enabled import instantiate
 from kop.render.evidence_map import PAGE_PATH as EVIDENCE_MAP_PATH
@@ -35,13 +36,25 @@ from kop.schema.load import PUBLISHED_SCHEMA_NAME, resolved_schema_text
 from kop.sources.documents import read_tree
 
 
-def generate(result: CheckResult, formatted: Formatted) -> Iterator[tuple[str, str | bytes]]:
+@dataclass
+class Rendered:
+    """What rendering one more overview page needs from the last whole generation (the live preview keeps it)."""
+
+    result: CheckResult
+    formatted: Formatted
+    ctx: BuildContext
+    features: list[Feature]
+
+
+def generate(result: CheckResult, formatted: Formatted,
+             keep: list[Rendered] | None = None) -> Iterator[tuple[str, str | bytes]]:
     """Yield every generated file as (relative path, content); pure apart from reading docs/.
 
     The core pages are made here; every feature in :data:`kop.features.enabled.FEATURES` adds
     its files and its parts of each overview page. Overview pages, the bulk of the tree, are
     rendered one at a time as they are written, so memory does not grow with the number of
-    overviews (1,000 pages are ~140 MB of text).
+    overviews (1,000 pages are ~140 MB of text). ``keep`` receives the generation's state, from
+    which :func:`overview_page` renders one page again.
     """
     project = result.project
     # only regular files inside the repository; what is refused was reported by the check (KOP150–152)
@@ -51,6 +64,8 @@ def generate(result: CheckResult, formatted: Formatted) -> Iterator[tuple[str, s
     ctx = build_context(result, formatted, docs)
     for feature in features:
         feature.prepare(ctx)
+    if keep is not None:
+        keep.append(Rendered(result, formatted, ctx, features))
     files: dict[str, str | bytes] = dict(docs)
     files.update(catalogue_pages(published))
     files[EVIDENCE_MAP_PATH] = evidence_map_page(published)
@@ -71,12 +86,27 @@ def generate(result: CheckResult, formatted: Formatted) -> Iterator[tuple[str, s
     for ov in published:
         path = f"oversikter/{ov.slug}.md"
         if path not in files:  # a withdrawn overview's tombstone (kop.features.permalinks) takes its place
-            parts = PageParts()
-            for feature in features:
-                parts.merge(feature.page_parts(ov, ctx))
-            parts.head = with_pdf_url(parts.head, ctx.site_url)  # citation_pdf_url, never for an example
-            yield path, _overview_page(ov, formatted, ctx, parts, kept, fixed)
+            yield path, _overview_page(ov, formatted, ctx, _parts(ov, ctx, features), kept, fixed)
     kept.prune()
+
+
+def _parts(ov: Overview, ctx: BuildContext, features: list[Feature]) -> PageParts:
+    parts = PageParts()
+    for feature in features:
+        parts.merge(feature.page_parts(ov, ctx))
+    parts.head = with_pdf_url(parts.head, ctx.site_url)  # citation_pdf_url, never for an example
+    return parts
+
+
+def overview_page(state: Rendered, ov: Overview) -> str:
+    """``ov``'s page as :func:`generate` renders it, with the state of the last whole generation.
+
+    Exact when nothing but ``ov``'s body changed since, and its citations are the same: the
+    formatting and every feature's view of the site are then those of that generation.
+    """
+    project = state.result.project
+    return render_overview(ov, state.formatted, today=state.ctx.today, settings=project.settings,
+                           parts=_parts(ov, state.ctx, state.features))
 
 
 PAGE_CACHE = "overview-pages"  # under the project's cache folder (kop.render.kept_pages)

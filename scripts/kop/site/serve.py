@@ -3,7 +3,8 @@
 The engine's own server (:func:`kop.site.engine.serve`: MkDocs or ProperDocs) watches only its
 docs_dir (our generated tree). A watchdog observer here re-runs validation and page generation
 when ``overviews/``, ``references.bib`` or ``docs/`` change; only changed generated files are
-rewritten, so the engine's dirty reload rebuilds just those pages.
+rewritten, so the engine's dirty reload rebuilds just those pages. When only the text of
+overviews changed, only their pages are made again (:mod:`kop.site.live_page`).
 """
 
 from __future__ import annotations
@@ -11,23 +12,52 @@ from __future__ import annotations
 import sys
 import threading
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 from kop.core.project import Project
 from kop.core.report import print_diagnostics
 from kop.site import engine
 from kop.site.build import prepare
+from kop.site.generate import Rendered
+from kop.site.live_page import rerender
 
 
-def _regenerate(project: Project) -> bool:
+def _regenerate(project: Project, state: list[Rendered]) -> bool:
+    """Prepare everything; ``state`` then holds what the fast path needs (empty after a failure)."""
     start = time.perf_counter()
-    result, formatted = prepare(project)
+    state.clear()
+    result, formatted = prepare(project, keep=state)
     print_diagnostics(result.diagnostics)
     if formatted is None:
+        state.clear()
         print("Förhandsvisningen visar senaste fungerande version tills felen är rättade.", file=sys.stderr)
         return False
     print(f"Uppdaterat på {time.perf_counter() - start:.2f} s.", file=sys.stderr)
     return True
+
+
+def _scratch(path: Path) -> bool:
+    """An editor's temporary or backup file (``.x.swp``, ``x.md~``, vim's ``4913``), not a source."""
+    return path.name.startswith(".") or path.suffix in {".swp", ".tmp"} or path.name.endswith("~") \
+        or path.name.isdigit()
+
+
+def _update(project: Project, state: list[Rendered], changed: set[Path]) -> bool:
+    """The changed overviews' pages alone when that is exact (:func:`rerender`), else everything.
+
+    True when the generated tree may have changed (the engine is then asked to rebuild).
+    """
+    start = time.perf_counter()
+    done = rerender(project, state[0], changed) if state else None
+    if done is None:
+        return _regenerate(project, state)
+    diagnostics, written = done
+    print_diagnostics(diagnostics)
+    names = ", ".join(project.display(p) for p in sorted(changed))
+    print(f"Uppdaterat på {time.perf_counter() - start:.2f} s (bara texten i {names} ändrades; "
+          f"{len(written)} sida skrevs om).", file=sys.stderr)
+    return bool(written)
 
 
 def serve(project: Project, addr: str) -> int:
@@ -39,11 +69,15 @@ def serve(project: Project, addr: str) -> int:
         print_diagnostics([unusable])
         return 1
     print(f"Förhandsvisning på http://{addr}/ – avsluta med Ctrl+C.", file=sys.stderr)
-    if not _regenerate(project):
+    state: list[Rendered] = []
+    if not _regenerate(project, state):
         print("Rätta felen ovan och starta igen.", file=sys.stderr)
         return 1
 
     pending = threading.Event()
+    changed: set[Path] = set()  # what changed since the last update (the fast path needs to know)
+    lock = threading.Lock()
+    rebuild: list[Callable[[], None]] = []  # the engine's "rebuild now", once its server runs
 
     class Handler(FileSystemEventHandler):
         def on_any_event(self, event: FileSystemEvent) -> None:
@@ -51,13 +85,19 @@ def serve(project: Project, addr: str) -> int:
             if event.event_type not in {"created", "modified", "moved", "deleted", "closed"}:
                 return
             path = Path(str(getattr(event, "dest_path", "") or event.src_path))
-            if path.name.startswith(".") or path.suffix in {".swp", ".tmp"}:
+            if _scratch(path):
                 return
             sources = (project.overviews_dir.resolve(), project.docs_dir.resolve(),
                        (project.root / "seminars").resolve())
             resolved = path.resolve()
             files = (project.bib_path.resolve(), (project.root / "published-urls.txt").resolve())
             if resolved in files or any(resolved.is_relative_to(s) for s in sources):
+                with lock:
+                    if not event.is_directory:  # a folder's own event comes with its files' events
+                        changed.add(path)
+                    source = Path(str(event.src_path))
+                    if event.event_type == "moved" and not _scratch(source) and not event.is_directory:
+                        changed.add(source)  # a file renamed away is a change too (an editor's temporary file is not)
                 pending.set()
 
     def worker() -> None:
@@ -65,9 +105,14 @@ def serve(project: Project, addr: str) -> int:
             pending.wait()
             time.sleep(0.1)  # let editors finish writing
             pending.clear()
+            with lock:
+                paths = set(changed)
+                changed.clear()
             try:
-                _regenerate(project)
+                if _update(project, state, paths) and rebuild:
+                    rebuild[0]()  # at once: the engine does not poll build/docs (kop.site.engine.serve)
             except Exception as exc:  # keep the preview alive whatever happens
+                state.clear()  # the next save prepares everything again
                 print(f"Fel vid uppdatering: {exc}", file=sys.stderr)
 
     observer = Observer()
@@ -79,7 +124,7 @@ def serve(project: Project, addr: str) -> int:
     observer.start()
     threading.Thread(target=worker, daemon=True).start()
     try:
-        engine.serve(project, addr)  # not strict, see there
+        engine.serve(project, addr, ready=rebuild.append)  # not strict, see there
     except KeyboardInterrupt:
         pass
     except (Exception, SystemExit) as exc:  # the engine reports config problems as exceptions

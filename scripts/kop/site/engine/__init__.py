@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -186,11 +186,15 @@ def run(project: Project, site_dir: Path, strict: bool = True, parallel: Any = T
     return counter.messages + failures if strict or failures else []
 
 
-def serve(project: Project, addr: str) -> None:
+def serve(project: Project, addr: str, ready: Callable[[Callable[[], None]], None] | None = None) -> None:
     """Run the chosen engine's development server on ``build/docs`` (blocks until stopped).
 
     Not strict: a preview must keep running while the author fixes a problem, and the dirty
     (changed-pages-only) rebuild itself logs a warning that strict mode would abort on.
+    With ``ready``, the engine does not poll ``build/docs`` (every half second, over every
+    file): ``ready`` gets a function that asks the server to rebuild, to be called each time
+    the generated tree was written (:func:`kop.site.serve.serve` does). An engine whose server
+    lacks what that needs (:func:`serve_trigger`) polls as before.
     Raises :class:`EngineUnavailable`, or whatever the engine raises on a bad configuration.
     """
     engine = api.load(engine_name(project))
@@ -198,6 +202,45 @@ def serve(project: Project, addr: str) -> None:
     handler.setFormatter(logging.Formatter("%(levelname)-7s -  %(message)s"))
     logger = logging.getLogger(engine.logger)
     logger.setLevel(logging.INFO)
-    with _logging(engine, handler), _in_dir(project.root):
-        engine.serve(config_file=str(project.mkdocs_yml), dev_addr=addr, livereload=True, build_type="dirty",
-                     strict=False)
+    module = engine.serve_module()
+    base = module.LiveReloadServer
+    docs = os.path.abspath(project.gen_docs_dir)
+
+    class Server(base):  # type: ignore[misc,valid-type]
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self.kop_trigger = serve_trigger(self) if ready is not None else None
+            if self.kop_trigger is not None and ready is not None:
+                ready(self.kop_trigger)
+
+        def watch(self, path: str, func: None = None, *, recursive: bool = True) -> None:
+            if self.kop_trigger is not None and os.path.abspath(path) == docs:
+                return  # kop's own watcher writes build/docs and says when
+            super().watch(path, func, recursive=recursive)
+
+    module.LiveReloadServer = Server
+    try:
+        with _logging(engine, handler), _in_dir(project.root):
+            engine.serve(config_file=str(project.mkdocs_yml), dev_addr=addr, livereload=True, build_type="dirty",
+                         strict=False)
+    finally:
+        module.LiveReloadServer = base
+
+
+def serve_trigger(server: Any) -> Callable[[], None] | None:
+    """A function that makes the engine's live-reload server rebuild now, or None if it cannot.
+
+    MkDocs 1.6 and ProperDocs 1.6 share the server: a file event sets ``_want_rebuild`` under
+    ``_rebuild_cond`` and notifies its build loop. That is not public API, so it is checked
+    here, and tests/site/test_engine.py checks it for both engines.
+    """
+    cond = getattr(server, "_rebuild_cond", None)
+    if cond is None or not hasattr(server, "_want_rebuild") or not hasattr(cond, "notify_all"):
+        return None
+
+    def trigger() -> None:
+        with cond:
+            server._want_rebuild = True
+            cond.notify_all()
+
+    return trigger

@@ -72,8 +72,12 @@ class Engine:
         """The base class of everything the engine raises on purpose (config errors, Abort on strict)."""
         return self.exceptions.ProperDocsException if self.name == "properdocs" else self.exceptions.MkDocsException
 
+    def serve_module(self) -> ModuleType:
+        """The module of the ``serve`` command (it creates the live-reload server)."""
+        return importlib.import_module(f"{self.name}.commands.serve")
+
     def serve(self, **kwargs: Any) -> None:
-        importlib.import_module(f"{self.name}.commands.serve").serve(**kwargs)
+        self.serve_module().serve(**kwargs)
 
     def page_internals(self) -> str | None:
         """Why :mod:`kop.site.engine.parallel_pages` cannot drive this engine's page functions, or None.
