@@ -163,3 +163,51 @@ def test_stale_entries_are_pruned(make_project: Callable[..., Path]) -> None:
                     encoding="utf-8")
     _run(root)
     assert len(list((root / ".cache" / "kop" / "overview").glob("*.pickle"))) == 1
+
+
+_CHECK = """
+import json, sys
+from pathlib import Path
+from kop.sources import cache
+cache.PARALLEL_MIN = int(sys.argv[2])
+workers = []
+fork_starmap = cache.fork_starmap
+def counted(func, arglists, n, **kwargs):
+    workers.append(n)
+    return fork_starmap(func, arglists, n, **kwargs)
+cache.fork_starmap = counted
+from kop.core.project import load_project
+from kop.site.checking import check
+result = check(load_project(Path(sys.argv[1])))
+print(json.dumps({"diagnostics": [[d.path, d.line, d.column, d.code, d.message] for d in result.diagnostics],
+                  "overviews": [ov.slug for ov in result.overviews], "references": len(result.references),
+                  "workers": max(workers)}))
+"""
+
+
+def test_a_cold_check_on_every_core_reports_what_one_process_reports(tmp_path: Path) -> None:
+    """The files missing from the cache load in forked workers (a fresh clone): same result, same order."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    from kop.dev.corpus import generate
+    from tests.conftest import REPO
+
+    root = tmp_path / "small"
+    generate(root, "small", seed=17)
+    (root / "overviews" / "trasig.md").write_text("---\ntitle: [\n---\nText [@].\n", encoding="utf-8")
+
+    def run(minimum: int) -> dict:
+        env = {**os.environ, "PYTHONPATH": str(REPO / "scripts"), "KOP_NO_CACHE": "1"}
+        proc = subprocess.run([sys.executable, "-c", _CHECK, str(root), str(minimum)], capture_output=True,
+                              text=True, env=env, timeout=300, check=False)
+        assert proc.returncode == 0, proc.stderr[-2000:]
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+
+    parallel, alone = run(2), run(10**9)
+    assert alone.pop("workers") == 1
+    assert parallel.pop("workers") == min(os.cpu_count() or 1, len(os.sched_getaffinity(0)))
+    assert parallel == alone
+    assert any(d[0] == "overviews/trasig.md" for d in parallel["diagnostics"])  # the broken file is reported

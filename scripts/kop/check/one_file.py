@@ -17,7 +17,7 @@ from kop.check.fields import rule_diagnostics, schema_diagnostics
 from kop.check.placeholders import placeholder_diagnostics
 from kop.check.readability import DEFAULT_LIX_MAX, lix_limit, measure, readability_diagnostics
 from kop.cite.checks import check_keys, malformed_citations
-from kop.cite.scan import scan_citations
+from kop.cite.scan import scan
 from kop.core.model import Diagnostic, Overview
 from kop.core.project import Project, today
 from kop.sources.documents import load_document
@@ -26,8 +26,8 @@ from kop.sources.documents import load_document
 def load_overview(path: Path, display: str) -> tuple[Overview, list[Diagnostic]]:
     """Read one overview file and scan its citations."""
     ov, diags = load_document(path, display, Overview)  # an unreadable file has an empty body: nothing to scan
-    ov.citations = scan_citations(ov.body, ov.body_line)
-    diags.extend(malformed_citations(ov.body, ov.body_line, display))
+    ov.citations, scanner, problems = scan(ov.body, ov.body_line)  # one scan for citations and KOP302
+    diags.extend(malformed_citations(ov.body, ov.body_line, display, (scanner, problems)))
     return ov, diags
 
 

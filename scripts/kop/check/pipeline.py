@@ -20,7 +20,7 @@ from kop.cite.keys import cited_keys
 from kop.core.catalogue import message
 from kop.core.project import Project, today
 from kop.core.results import CheckResult
-from kop.sources.cache import ContentCache, cached_bibliography, cached_overview
+from kop.sources.cache import ContentCache, cached_bibliography, cached_overviews
 from kop.sources.documents import overview_files
 
 __all__ = ["check", "load_overview", "overview_files"]
@@ -40,18 +40,21 @@ def check(project: Project, hooks: Sequence[CheckHook] = (),
     result = CheckResult(project)
     cache = cache if cache is not None else ContentCache(project.cache_dir)
     bib_display = project.display(project.bib_path)
-    if project.bib_path.exists():
-        result.references, bib_diags = cached_bibliography(
-            cache, project.bib_path, bib_display, lambda p: bibliography.load_bibliography(p, display=bib_display))
-        result.diagnostics.extend(bib_diags)
-        result.diagnostics.extend(limits.check_bibliography(result.references, bib_display))  # KOP423–424
+
+    def read_bibliography() -> None:  # while the overviews that are not in the cache load on the other cores
+        if project.bib_path.exists():
+            result.references, bib_diags = cached_bibliography(
+                cache, project.bib_path, bib_display, lambda p: bibliography.load_bibliography(p, display=bib_display))
+            result.diagnostics.extend(bib_diags)
+            result.diagnostics.extend(limits.check_bibliography(result.references, bib_display))  # KOP423–424
+
+    files = [(path, project.display(path)) for path in overview_files(project)]
+    loaded = cached_overviews(cache, files, local_checks, meanwhile=read_bibliography)
     keys = set(result.references) | bibliography.unreadable_keys(result.diagnostics)  # root cause: KOP231 only
     now = today()
     lix_max = lix_limit(project.settings)  # extra.kop.lix_max in mkdocs.yml
     cited: set[str] = set()
-    for path in overview_files(project):
-        display = project.display(path)
-        ov, diags = cached_overview(cache, path, display, local_checks)
+    for (path, display), (ov, diags) in zip(files, loaded, strict=True):
         ov.path = path
         result.displays[ov.slug] = display
         result.overviews.append(ov)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection
 
 from kop.cite.inline import Scanner
+from kop.cite.parts import Problem
 from kop.cite.text import CLIP, clip, position
 from kop.core.catalogue import message
 from kop.core.messages import did_you_mean
@@ -80,7 +81,8 @@ def check_keys(citations: list[Citation], known_keys: Collection[str], path: str
     return diagnostics
 
 
-def malformed_citations(body: str, body_line: int, path: str) -> list[Diagnostic]:
+def malformed_citations(body: str, body_line: int, path: str,
+                        scanned: tuple[Scanner, list[Problem]] | None = None) -> list[Diagnostic]:
     """Return KOP302 diagnostics for brackets that look like failed citation attempts.
 
     Only brackets that *start* with ``@`` or ``-@`` are considered, because that is an
@@ -90,10 +92,14 @@ def malformed_citations(body: str, body_line: int, path: str) -> list[Diagnostic
     key that is empty or holds whitespace (``[@{Smith, 2020}]``, which Pandoc rejects), a
     character that cannot start a key, a ``;``-separated part without a key
     (``[@a; s. 5]``), or a missing ``]``. Code, comments and e-mail addresses are
-    skipped by the same scanner as citations, so they never produce a report.
+    skipped by the same scanner as citations, so they never produce a report. ``scanned``: the
+    scanner that already ran over ``body`` and its problems (:func:`kop.cite.scan.scan`).
     """
-    scanner = Scanner(body)
-    _, problems = scanner.run()
+    if scanned is None:
+        scanner = Scanner(body)
+        _, problems = scanner.run()
+    else:
+        scanner, problems = scanned
     diagnostics: list[Diagnostic] = []
     if len(problems) > MAX_MALFORMED_REPORTS:
         # keep a flood readable and cheap: the first reports, then one line with the count

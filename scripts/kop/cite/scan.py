@@ -47,10 +47,11 @@ this module turns what they find into :class:`~kop.core.model.Citation` values, 
 from __future__ import annotations
 
 from kop.cite.inline import Found, Scanner
+from kop.cite.parts import Problem
 from kop.cite.text import clean, position
 from kop.core.model import Citation, CitationItem
 
-__all__ = ["scan_citations"]
+__all__ = ["scan", "scan_citations"]
 
 
 def scan_citations(body: str, body_line: int = 1) -> list[Citation]:
@@ -59,9 +60,18 @@ def scan_citations(body: str, body_line: int = 1) -> list[Citation]:
     ``body_line`` is the file line where the body starts, so that ``line``/``column`` of
     each citation point into the file and diagnostics can be placed by editors.
     """
+    return scan(body, body_line)[0]
+
+
+def scan(body: str, body_line: int = 1) -> tuple[list[Citation], Scanner, list[Problem]]:
+    """The citations, and the scanner with what looked like a citation but was none (for KOP302).
+
+    One pass serves both: the citations and the check of malformed ones
+    (:func:`kop.cite.checks.malformed_citations`) read the same scan.
+    """
     scanner = Scanner(body)
-    found, _ = scanner.run()
-    return [_to_citation(body, f, scanner.line_starts, body_line) for f in found]
+    found, problems = scanner.run()
+    return [_to_citation(body, f, scanner.line_starts, body_line) for f in found], scanner, problems
 
 
 def _to_citation(body: str, found: Found, line_starts: list[int], body_line: int) -> Citation:

@@ -29,9 +29,18 @@ def worker_count(items: int, minimum: int) -> int:
 
 
 def fork_starmap(func: Callable[..., Any], arglists: Iterable[tuple[Any, ...]], workers: int,
-                 chunksize: int = 1) -> list[Any]:
-    """``[func(*args) for args in arglists]``, in a pool of ``workers`` forked processes if above 1."""
+                 chunksize: int = 1, meanwhile: Callable[[], Any] | None = None) -> list[Any]:
+    """``[func(*args) for args in arglists]``, in a pool of ``workers`` forked processes if above 1.
+
+    ``meanwhile`` runs in this process while the workers work (before them without workers);
+    its result is not returned: it keeps what it makes itself.
+    """
     if workers <= 1:
+        if meanwhile is not None:
+            meanwhile()
         return [func(*args) for args in arglists]
     with multiprocessing.get_context("fork").Pool(workers) as pool:
-        return pool.starmap(func, arglists, chunksize=chunksize)
+        pending = pool.starmap_async(func, arglists, chunksize=chunksize)
+        if meanwhile is not None:
+            meanwhile()
+        return pending.get()

@@ -35,6 +35,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
+from kop.core.cores import fork_starmap, worker_count
 from kop.core.fsutil import write_atomic
 from kop.core.model import Citation, CitationItem, Diagnostic, Overview, Reference
 from kop.sources.files import read_source
@@ -102,6 +103,15 @@ class ContentCache:
 
     def get_or_compute(self, kind: str, key: str, compute: Callable[[], T], check: Callable[[Any], bool]) -> T:
         """Return the cached value for ``key`` if it reads back and passes ``check``; else compute and store."""
+        found, value = self.get(kind, key, check)
+        if found:
+            return value  # type: ignore[no-any-return]
+        value = compute()
+        self.put(kind, key, value)
+        return value
+
+    def get(self, kind: str, key: str, check: Callable[[Any], bool]) -> tuple[bool, Any]:
+        """(True, the cached value) if ``key`` reads back and passes ``check``; else (False, None), a miss."""
         path = self.directory / kind / f"{key}.pickle"
         self.used.setdefault(kind, set()).add(path.name)
         if self.enabled:
@@ -109,14 +119,16 @@ class ContentCache:
                 value = _SafeUnpickler(io.BytesIO(path.read_bytes())).load()
                 if isinstance(value, tuple) and len(value) == 2 and value[0] == key and check(value[1]):
                     self.hits += 1
-                    return value[1]
+                    return True, value[1]
             except Exception:  # any unreadable entry is simply recomputed
                 pass
         self.misses += 1
-        value = compute()
+        return False, None
+
+    def put(self, kind: str, key: str, value: Any) -> None:
+        """Keep ``value`` under ``key`` (after :meth:`get` missed it)."""
         if self.enabled:
-            self._store(path, (key, value))
-        return value
+            self._store(self.directory / kind / f"{key}.pickle", (key, value))
 
     def mark_used(self, kind: str, names: Iterable[str]) -> None:
         """Count entries that other processes (forked workers) used as used here, before :meth:`prune`."""
@@ -175,13 +187,44 @@ def cached_bibliography(cache: ContentCache, path: Path, display: str,
     return cache.get_or_compute("bib", key, lambda: load(path), _is_bibliography)
 
 
-def cached_overview(cache: ContentCache, path: Path, display: str,
-                    load: Callable[[Path, str], tuple[Overview, list[Diagnostic]]],
-                    ) -> tuple[Overview, list[Diagnostic]]:
-    """``load(path, display)`` (file-local steps only) through the cache, keyed by the file's bytes."""
-    data, _ = read_source(path, display)
-    if data is None:  # refused or unreadable: the loader's safe reader reports it, without caching
-        return load(path, display)
-    key = cache.key("overview", str(path), display, data)
-    ov, diags = cache.get_or_compute("overview", key, lambda: load(path, display), _is_overview)
-    return ov, list(diags)
+PARALLEL_MIN = 24  # files to load before a pool of forked processes pays for itself
+
+
+def cached_overviews(cache: ContentCache, files: list[tuple[Path, str]],
+                     load: Callable[[Path, str], tuple[Overview, list[Diagnostic]]],
+                     meanwhile: Callable[[], Any] | None = None) -> list[tuple[Overview, list[Diagnostic]]]:
+    """``load(path, display)`` (file-local steps only) for each file, through the cache keyed by its bytes.
+
+    The files not in the cache are loaded on every core: a fresh clone (CI, a new contributor)
+    checks every file from scratch, and the files are independent, so the misses are shared
+    among forked workers and kept as they come back. ``meanwhile`` (the bibliography) runs here
+    while they work.
+    """
+    out: list[tuple[Overview, list[Diagnostic]] | None] = [None] * len(files)
+    misses: list[tuple[int, str | None]] = []
+    for i, (path, display) in enumerate(files):
+        data, _ = read_source(path, display)
+        if data is None:  # refused or unreadable: the loader's safe reader reports it, without caching
+            misses.append((i, None))
+            continue
+        key = cache.key("overview", str(path), display, data)
+        found, value = cache.get("overview", key, _is_overview)
+        if found:
+            out[i] = (value[0], list(value[1]))
+        else:
+            misses.append((i, key))
+    workers = worker_count(len(misses), PARALLEL_MIN)
+    shares = [misses[w::workers] for w in range(workers)]
+    loaded = fork_starmap(_load_share, [(load, [files[i] for i, _ in share]) for share in shares], workers,
+                          meanwhile=meanwhile)
+    for share, values in zip(shares, loaded, strict=True):
+        for (i, key), value in zip(share, values, strict=True):
+            if key is not None:
+                cache.put("overview", key, value)
+            out[i] = (value[0], list(value[1]))
+    return [value for value in out if value is not None]
+
+
+def _load_share(load: Callable[[Path, str], tuple[Overview, list[Diagnostic]]],
+                files: list[tuple[Path, str]]) -> list[tuple[Overview, list[Diagnostic]]]:
+    return [load(path, display) for path, display in files]
