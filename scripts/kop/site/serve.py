@@ -4,11 +4,15 @@ The engine's own server (:func:`kop.site.engine.serve`: MkDocs or ProperDocs) wa
 docs_dir (our generated tree). A watchdog observer here re-runs validation and page generation
 when ``overviews/``, ``references.bib`` or ``docs/`` change; only changed generated files are
 rewritten, so the engine's dirty reload rebuilds just those pages. When only the text of
-overviews changed, only their pages are made again (:mod:`kop.site.live_page`).
+overviews changed, only their pages are made again (:mod:`kop.site.live_page`); once the
+author has paused for :data:`SETTLE_S` seconds, everything is prepared once more, so that
+what the fast path leaves alone (the overview's PDF) catches up.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 import threading
 import time
@@ -21,6 +25,19 @@ from kop.site import engine
 from kop.site.build import prepare
 from kop.site.generate import Rendered
 from kop.site.live_page import rerender
+
+SETTLE_S = 2.0  # quiet seconds after a fast update before the whole preparation runs once
+
+
+def _tree(folder: Path) -> dict[str, tuple[int, int]]:
+    """Every file under ``folder`` with its size and modification time: did a preparation write anything?"""
+    out: dict[str, tuple[int, int]] = {}
+    for root, _, names in os.walk(folder):
+        for name in names:
+            with contextlib.suppress(OSError):
+                info = os.stat(os.path.join(root, name))
+                out[os.path.join(root, name)] = (info.st_size, info.st_mtime_ns)
+    return out
 
 
 def _regenerate(project: Project, state: list[Rendered]) -> bool:
@@ -43,21 +60,21 @@ def _scratch(path: Path) -> bool:
         or path.name.isdigit()
 
 
-def _update(project: Project, state: list[Rendered], changed: set[Path]) -> bool:
+def _update(project: Project, state: list[Rendered], changed: set[Path]) -> tuple[bool, bool]:
     """The changed overviews' pages alone when that is exact (:func:`rerender`), else everything.
 
-    True when the generated tree may have changed (the engine is then asked to rebuild).
+    (whether the generated tree may have changed, whether only the fast path ran).
     """
     start = time.perf_counter()
     done = rerender(project, state[0], changed) if state else None
     if done is None:
-        return _regenerate(project, state)
+        return _regenerate(project, state), False
     diagnostics, written = done
     print_diagnostics(diagnostics)
     names = ", ".join(project.display(p) for p in sorted(changed))
     print(f"Uppdaterat på {time.perf_counter() - start:.2f} s (bara texten i {names} ändrades; "
           f"{len(written)} sida skrevs om).", file=sys.stderr)
-    return bool(written)
+    return bool(written), True
 
 
 def serve(project: Project, addr: str) -> int:
@@ -101,18 +118,30 @@ def serve(project: Project, addr: str) -> int:
                 pending.set()
 
     def worker() -> None:
+        settle = False  # a fast update happened: prepare everything once the author pauses
         while True:
-            pending.wait()
+            if not pending.wait(timeout=SETTLE_S if settle else None):
+                settle = False
+                try:
+                    before = _tree(project.gen_docs_dir)
+                    if _regenerate(project, state) and rebuild and _tree(project.gen_docs_dir) != before:
+                        rebuild[0]()
+                except Exception as exc:  # keep the preview alive whatever happens
+                    state.clear()
+                    print(f"Fel vid uppdatering: {exc}", file=sys.stderr)
+                continue
             time.sleep(0.1)  # let editors finish writing
             pending.clear()
             with lock:
                 paths = set(changed)
                 changed.clear()
             try:
-                if _update(project, state, paths) and rebuild:
+                written, settle = _update(project, state, paths)
+                if written and rebuild:
                     rebuild[0]()  # at once: the engine does not poll build/docs (kop.site.engine.serve)
             except Exception as exc:  # keep the preview alive whatever happens
                 state.clear()  # the next save prepares everything again
+                settle = False
                 print(f"Fel vid uppdatering: {exc}", file=sys.stderr)
 
     observer = Observer()
