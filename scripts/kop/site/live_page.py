@@ -70,3 +70,15 @@ def rerender(project: Project, state: Rendered, changed: set[Path]) -> tuple[lis
         overviews[next(i for i, o in enumerate(overviews) if o is old)] = new  # the next save compares with this
         state.ctx.by_id[str(new.meta.get("id"))] = new
     return diagnostics, written
+
+
+def warm_up(state: Rendered) -> None:
+    """Check one overview once, discarding the result, so the first save is as fast as the next.
+
+    The whole preparation takes every file from the check's cache; the fast path checks the
+    saved file itself, and its first run would load the schema validators first.
+    """
+    for ov in state.result.published():
+        if ov.path.is_file():
+            local_checks(ov.path, state.result.project.display(ov.path))
+            return

@@ -24,7 +24,7 @@ from kop.core.report import print_diagnostics
 from kop.site import engine
 from kop.site.build import prepare
 from kop.site.generate import Rendered
-from kop.site.live_page import rerender
+from kop.site.live_page import rerender, warm_up
 
 SETTLE_S = 2.0  # quiet seconds after a fast update before the whole preparation runs once
 
@@ -90,6 +90,7 @@ def serve(project: Project, addr: str) -> int:
     if not _regenerate(project, state):
         print("Rätta felen ovan och starta igen.", file=sys.stderr)
         return 1
+    warm_up(state[0])
 
     pending = threading.Event()
     changed: set[Path] = set()  # what changed since the last update (the fast path needs to know)
