@@ -6,8 +6,9 @@ import json
 from pathlib import Path
 
 from kop.cite.apa import Formatted
+from kop.core.fingerprint import digest
 from kop.core.model import Overview
-from kop.render.kept_pages import KeptPages, digest
+from kop.render.kept_pages import KeptPages
 
 
 def overview() -> Overview:

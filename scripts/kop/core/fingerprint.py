@@ -28,3 +28,13 @@ def package_fingerprint() -> str:
         digest.update(path.read_bytes())
         digest.update(b"\x00")
     return digest.hexdigest()
+
+
+def digest(*parts: bytes | str) -> str:
+    """sha256 over ``parts``, each length-prefixed: no two different lists of parts hash alike (cache keys)."""
+    out = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        out.update(len(data).to_bytes(8, "big"))
+        out.update(data)
+    return out.hexdigest()

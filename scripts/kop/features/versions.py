@@ -36,7 +36,7 @@ from kop.cite.apa import Formatted, format_all
 from kop.cite.keys import cited_keys
 from kop.cite.scan import scan_citations
 from kop.core.catalogue.history import VERSION_NOT_RENDERED
-from kop.core.fingerprint import package_fingerprint
+from kop.core.fingerprint import digest, package_fingerprint
 from kop.core.html import esc
 from kop.core.model import Diagnostic, Overview, Reference
 from kop.core.results import CheckResult
@@ -48,7 +48,7 @@ from kop.features.permalinks import copy_link_html, redirect_html
 from kop.features.registry import read_registry, registry_path
 from kop.render.changes import changes_html, compare_findings
 from kop.render.headmeta import is_example, marked_title
-from kop.render.kept_pages import KeptPages, canonical_json, digest
+from kop.render.kept_pages import KeptPages, canonical_json
 from kop.render.overview import PageParts, render_overview
 from kop.render.sof import document_citations
 from kop.sources.history import History, Version, blob_id, read_blobs, read_history

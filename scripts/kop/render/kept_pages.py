@@ -17,27 +17,17 @@ Entries are JSON and Markdown, never pickle: the cache folder is as untrusted as
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 from collections.abc import Callable
 from pathlib import Path
 
 from kop.cite.apa import Formatted
+from kop.core.fingerprint import digest
 from kop.core.fsutil import prune_cache, touch, write_atomic
 from kop.core.model import Overview
 from kop.render.pdf import formatted_needs, reads_of
 
 Needs = tuple[list[str], list[str]]  # cluster signatures and reference keys (formatted_needs)
-
-
-def digest(*parts: str) -> str:
-    """sha256 over ``parts``, each length-prefixed: no two different lists of parts hash alike."""
-    out = hashlib.sha256()
-    for part in parts:
-        data = part.encode("utf-8", "surrogatepass")
-        out.update(len(data).to_bytes(8, "big"))
-        out.update(data)
-    return out.hexdigest()
 
 
 def canonical_json(value: object) -> str:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from kop.cite.apa import Formatted
 from kop.core import safefs
-from kop.core.fingerprint import package_fingerprint
+from kop.core.fingerprint import digest, package_fingerprint
 from kop.core.fsutil import write_atomic
 from kop.core.model import Overview
 from kop.core.project import today
@@ -27,7 +27,7 @@ from kop.render.evidence_map import PAGE_PATH as EVIDENCE_MAP_PATH
 from kop.render.evidence_map import evidence_map_page
 from kop.render.guide import field_reference_markdown, message_catalogue_markdown
 from kop.render.headmeta import with_pdf_url
-from kop.render.kept_pages import KeptPages, canonical_json, digest
+from kop.render.kept_pages import KeptPages, canonical_json
 from kop.render.legend import PAGE_PATH as LEGEND_PATH
 from kop.render.legend import legend_page
 from kop.render.listings import area_pages, catalogue_pages, references_pages, start_page
@@ -40,10 +40,17 @@ from kop.sources.documents import read_tree
 class Rendered:
     """What rendering one more overview page needs from the last whole generation (the live preview keeps it)."""
 
-    result: CheckResult
-    formatted: Formatted
-    ctx: BuildContext
+    ctx: BuildContext  # holds the check result and the formatting
     features: list[Feature]
+
+    @property
+    def result(self) -> CheckResult:
+        return self.ctx.result
+
+    @property
+    def formatted(self) -> Formatted:
+        assert self.ctx.formatted is not None  # generate() runs only with a formatting
+        return self.ctx.formatted
 
 
 def generate(result: CheckResult, formatted: Formatted,
@@ -65,7 +72,7 @@ def generate(result: CheckResult, formatted: Formatted,
     for feature in features:
         feature.prepare(ctx)
     if keep is not None:
-        keep.append(Rendered(result, formatted, ctx, features))
+        keep.append(Rendered(ctx, features))
     files: dict[str, str | bytes] = dict(docs)
     files.update(catalogue_pages(published))
     files[EVIDENCE_MAP_PATH] = evidence_map_page(published)

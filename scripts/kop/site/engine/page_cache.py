@@ -36,7 +36,6 @@ made for, and the sanitiser (:mod:`kop.site.sanitize`) reads every page afterwar
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import os
@@ -49,7 +48,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from kop.core.fingerprint import package_fingerprint
+from kop.core.fingerprint import digest, package_fingerprint
 from kop.core.fsutil import prune_cache, touch
 from kop.site.engine import api
 from kop.site.engine.parallel_pages import FROM_CACHE, _stand_in, is_independent_page
@@ -67,15 +66,6 @@ def _versions(names: tuple[str, ...]) -> list[str]:
         except metadata.PackageNotFoundError:
             out.append(f"{name}=-")
     return out
-
-
-def _digest(*parts: bytes | str) -> str:
-    h = hashlib.sha256()
-    for part in parts:  # length-prefixed: no two different lists of parts hash alike
-        data = part.encode("utf-8") if isinstance(part, str) else part
-        h.update(len(data).to_bytes(8, "big"))
-        h.update(data)
-    return h.hexdigest()
 
 
 _LINK = re.compile(r'(?:href|src)="([^"]*)"')
@@ -140,7 +130,7 @@ class PageCache:
             if getattr(page, "title", None) is None and source:
                 with contextlib.suppress(OSError):
                     parts.append(Path(source).read_bytes())
-        return _digest(*parts)
+        return digest(*parts)
 
     # --- the plugin events ------------------------------------------------------------------------------
 
@@ -159,7 +149,7 @@ class PageCache:
                 source = Path(f.abs_src_path).read_bytes()
             except OSError:
                 continue
-            key = _digest(site, f.src_uri, f.dest_uri, source)
+            key = digest(site, f.src_uri, f.dest_uri, source)
             self.keys[f.src_uri] = key
             entry = self._entry(key)
             if entry is not None and (self.dir / f"{key}.html").is_file() and self._links_hold(entry):
