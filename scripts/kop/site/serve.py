@@ -72,8 +72,10 @@ def _update(project: Project, state: list[Rendered], changed: set[Path]) -> tupl
     diagnostics, written = done
     print_diagnostics(diagnostics)
     names = ", ".join(project.display(p) for p in sorted(changed))
-    print(f"Uppdaterat på {time.perf_counter() - start:.2f} s (bara texten i {names} ändrades; "
-          f"{len(written)} sida skrevs om).", file=sys.stderr)
+    pages = "ingen sida behövde skrivas om" if not written else (
+        "1 sida skrevs om" if len(written) == 1 else f"{len(written)} sidor skrevs om")
+    print(f"Uppdaterat på {time.perf_counter() - start:.2f} s (bara texten i {names} ändrades; {pages}).",
+          file=sys.stderr)
     return bool(written), True
 
 
