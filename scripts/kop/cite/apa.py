@@ -16,7 +16,8 @@ where that differs from the site get runs of their own, shared where they cannot
 (with the APA initials rule that is most overviews: 190 of 200 on the medium benchmark corpus).
 
 Caches (``.cache/kop/``, every key a hash of all its inputs): ``citeproc-*`` one run (a
-bucket of the site's works, the bibliography order, or a shared page run), ``citepage-*``
+bucket of the site's works, or a shared page run), ``citeorder-*`` the bibliography order
+(updated in place when a few works change, :mod:`kop.cite.order`), ``citepage-*``
 one overview's own formatting, whatever run it was formatted in, so editing one overview
 re-runs that overview only, and ``citeall-*`` the whole result (a few slots), so a warm
 build or a live-preview rebuild that changes no citation reads one file.
@@ -52,6 +53,7 @@ from kop.cite.batch import LOCALE, Doc, document, items_json, run_batch, style_p
 from kop.cite.collapse import collapse_cluster
 from kop.cite.groups import group_key
 from kop.cite.items import apa_item, listed
+from kop.cite.order import bibliography_order, order_style
 from kop.cite.pandoc import PANDOC_VERSION, FormattingError, run_pandoc
 from kop.cite.plans import PagePlan, cluster_signature, head_and_more, pack, page_plan, split_cluster
 from kop.core.cores import usable_cores
@@ -238,9 +240,6 @@ def format_all(
         in_bucket = sorted(bucket_keys[b], key=lambda k: ids[k])
         docs.append(Doc([items[k] for k in in_bucket], [_cluster_markdown(unique[sig], ids) for sig in bucket_sigs[b]],
                         list(bucket_sigs[b]), payload=payload(in_bucket)))
-    if count > 1:
-        docs.append(Doc([items[k] for k in keys], [], [], _order_style(), compact=True, tag="|order",
-                        payload=payload(keys)))
     plans = {page: plan for page, cits in sorted((pages or {}).items())
              if (plan := page_plan(cits, items, groups, group_of, ids))}
     plan_out: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
@@ -259,7 +258,17 @@ def format_all(
         cits_in = {sig: plan.unique[sig] for plan in plans_in_bin for sig in plan.run_sigs}
         docs.append(Doc([items[k] for k in keys_in], [_cluster_markdown(cits_in[sig], ids) for sig in sigs_in],
                         sigs_in, payload=payload(keys_in)))
-    outputs = _format_docs(docs, ids, cache_dir, fingerprint)
+    def order_doc(run_keys: list[str], whole: bool) -> Doc:
+        return Doc([items[k] for k in run_keys], [], [], order_style(), compact=whole, tag="|order",
+                   payload=payload(run_keys))
+
+    with ThreadPoolExecutor(max_workers=1) as pool:  # the order's runs alongside the others
+        order_job = None
+        if count > 1:
+            order_job = pool.submit(bibliography_order, keys, item_json, ids, order_doc,
+                                    lambda order_docs: _orders(order_docs, ids), cache_dir, fingerprint)
+        outputs = _format_docs(docs, ids, cache_dir, fingerprint)
+        site_order = order_job.result() if order_job is not None else None
     bin_of = {id(plan): i for i, b in enumerate(bins) for plan in b}
     for page, plan in plans.items():
         if page in plan_out:
@@ -278,8 +287,8 @@ def format_all(
                 result.entries[key] = html
         if count == 1:
             result.order = order
-    if count > 1:
-        result.order = outputs[len(buckets)][2]
+    if site_order is not None:
+        result.order = site_order
     position = {key: i for i, key in enumerate(result.order)}
     for page, plan in plans.items():
         own, clusters = plan_out[page]
@@ -369,25 +378,6 @@ def _join_cluster(
 
 def _strip_parens(html: str) -> str:
     return html[1:-1] if html.startswith("(") and html.endswith(")") else html
-
-
-@lru_cache(maxsize=1)
-def _order_style() -> Path:
-    """APA's bibliography sort without its work: no disambiguation, and each entry rendered as ".".
-
-    The sort keys and the layout's conditions (which entries appear at all) are APA's own,
-    so the order is APA's. Rendering 10,000 full entries made this one run the memory peak
-    of a build without a cache (Pandoc: 591 MB, 5.5 s on the large benchmark corpus).
-    """
-    text = style_path().read_text(encoding="utf-8")
-    text = re.sub(r'disambiguate-add-(givenname|names|year-suffix)="true"', r'disambiguate-add-\1="false"', text)
-    start = text.index("<bibliography")
-    text = text[:start] + text[start:].replace('<text macro="bibliography"/>', '<text value="."/>')
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-    path = Path(tempfile.gettempdir()) / f"kop-apa-order-{digest}.csl"
-    if not path.exists():
-        _write_atomic(path, text)
-    return path
 
 
 def _digest(fingerprint: str, style: Path, items_json: str, clusters_md: list[str], signatures: list[str]) -> str:
@@ -485,6 +475,12 @@ def _cached_run(
         _write_atomic(cache_file, json.dumps({"entries": entries, "clusters": clusters, "order": order},
                                              ensure_ascii=False))
     return entries, clusters, order
+
+
+def _orders(docs: list[Doc], ids: dict[str, str]) -> list[list[str]]:
+    """Each order document's listed works, in the order Pandoc listed them (checked as every run is)."""
+    return [_cached_run(doc.items, [], [], ids, None, "", doc.style, doc.compact, html=html, payload=doc.payload)[2]
+            for doc, html in zip(docs, _run_docs(docs), strict=True)]
 
 
 def _run_docs(docs: list[Doc]) -> list[str]:
