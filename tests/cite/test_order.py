@@ -108,3 +108,16 @@ def test_more_changes_than_can_be_placed_run_the_whole_order(
     placed = format_all(references, [], cache, bucket_size=8).order
     assert order_runs == [[len(references)]]
     assert placed == format_all(references, [], None, bucket_size=8).order
+
+
+def test_another_bibliography_ordered_in_between_does_not_make_the_next_build_run_the_whole_order(
+        tmp_path: Path, references: dict[str, Reference], order_runs: list[list[int]]):
+    keys = sorted(references)
+    cache = tmp_path / "cache"
+    site = {k: references[k] for k in keys[1:]}
+    format_all(site, [], cache, bucket_size=8)
+    format_all({k: references[k] for k in keys[40:60]}, [], cache, bucket_size=8)  # an older version's works
+    order_runs.clear()
+    placed = format_all(references, [], cache, bucket_size=8).order
+    assert all(size < 0.6 * len(references) for call in order_runs for size in call), order_runs
+    assert placed == format_all(references, [], None, bucket_size=8).order

@@ -25,7 +25,7 @@ from pathlib import Path
 from kop.cite.batch import Doc, style_path
 from kop.core.fsutil import write_atomic
 
-ORDER_SLOTS = 3  # kept orders (the site's, and its previous states)
+ORDER_SLOTS = 4  # kept orders (the site's, its previous states, other bibliographies of the build)
 MAX_PLACED = 32  # added or changed works placed in the kept order; more, and the whole order runs again
 PIVOTS = 48  # pivots of the first placing run
 
@@ -75,7 +75,7 @@ def bibliography_order(
     kept = _read(target, fingerprint)
     if kept is not None:
         return kept[1]
-    base = _newest(cache_dir, fingerprint, target)
+    base = _nearest(cache_dir, fingerprint, works)
     order = _place(keys, works, ids, base, make_doc, run) if base is not None else None
     if order is None:
         order = run([make_doc(list(keys), True)])[0]
@@ -152,12 +152,26 @@ def _read(path: Path | None, fingerprint: str) -> tuple[dict[str, str], list[str
         return None  # a damaged entry is recomputed
 
 
-def _newest(cache_dir: Path | None, fingerprint: str, exclude: Path | None) -> tuple[dict[str, str], list[str]] | None:
-    """The most recently kept order (the previous build's), if any."""
+Kept = tuple[dict[str, str], list[str]]  # each work's digest, and the order
+
+
+def _nearest(cache_dir: Path | None, fingerprint: str, works: dict[str, str]) -> Kept | None:
+    """The kept order that differs least from ``works`` (usually the previous build's), if any.
+
+    Why not simply the newest: other bibliographies are ordered in the same build (an
+    overview's older versions), and their orders are kept beside the site's.
+    """
     if cache_dir is None or not cache_dir.is_dir():
         return None
-    found = sorted((p for p in cache_dir.glob("citeorder-*.json") if p != exclude), key=lambda p: p.stat().st_mtime)
-    return _read(found[-1], fingerprint) if found else None
+    best, fewest = None, None
+    for path in cache_dir.glob("citeorder-*.json"):
+        kept = _read(path, fingerprint)
+        if kept is None:
+            continue
+        differ = sum(1 for key, digest in works.items() if kept[0].get(key) != digest)
+        if fewest is None or differ < fewest:
+            best, fewest = kept, differ
+    return best
 
 
 def _write(path: Path, fingerprint: str, works: dict[str, str], order: list[str]) -> None:
