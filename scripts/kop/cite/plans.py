@@ -8,18 +8,29 @@ formatted in different runs are cut into same-group parts (:func:`split_cluster`
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
+from json.encoder import encode_basestring
 
 from kop.core.model import Citation
 
 
 def cluster_signature(citation: Citation) -> str:
-    """A canonical text for a citation cluster, used as its cache and lookup key."""
-    parts = []
-    for item in citation.items:
-        parts.append(json.dumps([item.prefix, item.key, item.locator, item.suppress_author], ensure_ascii=False))
-    return ("T" if citation.in_text else "P") + "|".join(parts)
+    """A canonical text for a citation cluster, used as its cache and lookup key.
+
+    Kept on the citation once made: a build asks for it several times per cluster (plans,
+    cache keys, rendering), and a cluster is never changed after it is read.
+    """
+    kept = citation.__dict__.get("_signature")
+    if kept is not None:
+        return kept
+    text = encode_basestring  # what json.dumps(..., ensure_ascii=False) writes, without its overhead
+    parts = [
+        f"[{text(item.prefix)}, {text(item.key)}, {text(item.locator)}, {'true' if item.suppress_author else 'false'}]"
+        for item in citation.items
+    ]
+    signature = ("T" if citation.in_text else "P") + "|".join(parts)
+    citation.__dict__["_signature"] = signature
+    return signature
 
 
 def pack(plans: list[PagePlan], group_of: dict[str, str], limit: int) -> list[list[PagePlan]]:
@@ -67,7 +78,10 @@ class PagePlan:
 
 
 def page_plan(
-    citations: list[Citation], items: dict[str, dict], groups: dict[str, list[str]], group_of: dict[str, str],
+    citations: list[Citation],
+    items: dict[str, dict],
+    groups: dict[str, list[str]],
+    group_of: dict[str, str],
     ids: dict[str, str],
 ) -> PagePlan | None:
     """What one page must format on its own: (keys, clusters, their signatures), or None.
