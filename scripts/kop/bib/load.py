@@ -30,6 +30,7 @@ import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from kop.bib.converted import Converted
 from kop.bib.encoding import decode_bytes
 from kop.bib.inherit import crossref_fields, parent_keys, xdata_fields
 from kop.bib.quiet import quiet
@@ -195,8 +196,9 @@ def _abort_reason(error: Exception) -> str:
 class _Loader:
     """One load of one file: holds the diagnostics and references found so far."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, converted: Converted | None = None) -> None:
         self.path = path
+        self.converted = converted if converted is not None else Converted()
         self.diagnostics: list[Diagnostic] = []
         self.references: dict[str, Reference] = {}
         self.strings: dict[str, str] = {}
@@ -390,10 +392,7 @@ class _Loader:
         fields = self.resolve(key, ())
         inherited = None if key in self.broken else fields.keys() - raw.keys()
         validate_entry(self.path, key, entry_type, line, raw, field_lines, self.report, inherited)
-        from kop.bib.csl import csl_item, decode_fields
-
-        text = decode_fields(fields)
-        csl = csl_item(key, entry_type, fields, text)
+        text, csl = self.converted.convert(key, entry_type, fields)
         self.references[key] = Reference(key=key, entry_type=entry_type, line=line, fields=text, csl=csl)
 
     def resolve(self, key: str, chain: tuple[str, ...]) -> dict[str, str]:
@@ -499,7 +498,7 @@ def _os_error(error: OSError) -> str:
 
 
 def load_bibliography(
-    path: Path, text: str | None = None, display: str | None = None
+    path: Path, text: str | None = None, display: str | None = None, converted: Converted | None = None
 ) -> tuple[dict[str, Reference], list[Diagnostic]]:
     """Load, validate and convert a BibTeX file; never raises.
 
@@ -507,9 +506,10 @@ def load_bibliography(
     problem found as diagnostics with 1-based lines. ``text`` replaces reading the
     file (for tests and editors); the file is otherwise read as bytes so that a
     non-UTF-8 file gets a clear message with the line of its first bad byte.
+    ``converted`` holds entries converted by an earlier load (see :mod:`kop.bib.converted`).
     """
     shown_path = display or str(path)  # messages name the file as the author sees it (references.bib)
-    loader = _Loader(shown_path)
+    loader = _Loader(shown_path, converted)
     # Parsing allocates hundreds of thousands of small acyclic objects; the cyclic garbage
     # collector would repeatedly traverse all of them for nothing (~30% of the load time).
     gc_was_enabled = gc.isenabled()

@@ -6,6 +6,9 @@ nothing changed since the last one. What is cached, under ``.cache/kop/`` (git-i
 
 * the parsed bibliography (references + their diagnostics), keyed by the SHA-256 of the
   ``.bib`` bytes, its display path and the code fingerprint;
+* one slot per bibliography file (``bib-parts``) with what its last load can lend the next
+  one when the file has changed: each entry's decoded fields and CSL-JSON, keyed by the
+  entry's resolved fields (:mod:`kop.bib.converted`);
 * per overview, the loaded file (front matter, body, citations) and its schema
   diagnostics, keyed by the SHA-256 of the file bytes, its display path and the code
   fingerprint.
@@ -110,19 +113,23 @@ class ContentCache:
         self.put(kind, key, value)
         return value
 
-    def get(self, kind: str, key: str, check: Callable[[Any], bool]) -> tuple[bool, Any]:
-        """(True, the cached value) if ``key`` reads back and passes ``check``; else (False, None), a miss."""
+    def get(self, kind: str, key: str, check: Callable[[Any], bool], count: bool = True) -> tuple[bool, Any]:
+        """(True, the cached value) if ``key`` reads back and passes ``check``; else (False, None), a miss.
+
+        ``count=False`` for what only helps a recomputation (not a result): hits and misses
+        count results, so that they say what was read again.
+        """
         path = self.directory / kind / f"{key}.pickle"
         self.used.setdefault(kind, set()).add(path.name)
         if self.enabled:
             try:
                 value = _SafeUnpickler(io.BytesIO(path.read_bytes())).load()
                 if isinstance(value, tuple) and len(value) == 2 and value[0] == key and check(value[1]):
-                    self.hits += 1
+                    self.hits += count
                     return True, value[1]
             except Exception:  # any unreadable entry is simply recomputed
                 pass
-        self.misses += 1
+        self.misses += count
         return False, None
 
     def put(self, kind: str, key: str, value: Any) -> None:
@@ -175,16 +182,35 @@ def _is_overview(value: Any) -> bool:
 
 
 def cached_bibliography(cache: ContentCache, path: Path, display: str,
-                        load: Callable[[Path], tuple[dict[str, Reference], list[Diagnostic]]],
+                        load: Callable[[Path, Any], tuple[dict[str, Reference], list[Diagnostic]]],
+                        parts: tuple[Callable[[Any], Any], Callable[[Any], Any], Callable[[Any], bool]] | None = None,
                         ) -> tuple[dict[str, Reference], list[Diagnostic]]:
-    """``load(path)`` through the cache, keyed by the file's bytes; an unsafe or unreadable file is reported."""
+    """``load(path, kept)`` through the cache, keyed by the file's bytes; an unsafe or unreadable file is reported.
+
+    When the file has changed, ``parts`` = (make, used, check) keeps what the loader can reuse
+    from its last load of this file (one slot per file): ``make(previous or None)`` builds what
+    ``load`` gets as ``kept``, ``used(kept)`` is what to keep for the next load, ``check`` its shape.
+    """
     data, problem = read_source(path, display)
     if problem is not None:  # a link out of the repository, a FIFO … is never opened by the loader
         return {}, [problem]
     if data is None:
-        return load(path)
+        return load(path, None)
     key = cache.key("bib", str(path), display, data)
-    return cache.get_or_compute("bib", key, lambda: load(path), _is_bibliography)
+    found, value = cache.get("bib", key, _is_bibliography)
+    if found:
+        return value  # type: ignore[no-any-return]
+    kept = None
+    if parts is not None:
+        make, used, check = parts
+        slot = cache.key("bib-parts", str(path), display)
+        had, previous = cache.get("bib-parts", slot, check, count=False)
+        kept = make(previous if had else None)
+    value = load(path, kept)
+    cache.put("bib", key, value)
+    if parts is not None:
+        cache.put("bib-parts", slot, used(kept))
+    return value
 
 
 PARALLEL_MIN = 24  # files to load before a pool of forked processes pays for itself
