@@ -130,9 +130,10 @@ _HREF = re.compile(r'href="#ref-(k[0-9a-f]+)"')
 
 
 # References per bucket. Disambiguation cost grows faster than linearly, and a new work re-runs
-# its whole bucket: on the medium bench corpus 25 formats a new reference's bucket in 0.75 s
-# instead of 1.24 s at 100, with the cold build's formatting unchanged (within noise, 23-27 s).
-BUCKET_SIZE = 25
+# its whole bucket; each run also costs ~18 ms whatever its size. On the medium bench corpus a
+# new reference's bucket and page run took 0.69 s at 50 (0.75 s at 25, 1.24 s at 100), and the
+# cold buckets 6.5 s at 50 (9.1 s at 25, 10.7 s at 100), one run each on the 2-core machine.
+BUCKET_SIZE = 50
 
 
 def stable_ids(keys: list[str]) -> dict[str, str]:
