@@ -9,20 +9,13 @@ other entry), so that is the key: a changed parent, macro or field gives a new k
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
+
+from kop.core.fingerprint import digest
 
 __all__ = ["Converted", "is_kept"]
 
 Result = tuple[dict[str, str], dict[str, Any]]
-
-
-def _key(key: str, entry_type: str, fields: dict[str, str]) -> str:
-    digest = hashlib.sha256()
-    for part in (key, entry_type, *(p for item in sorted(fields.items()) for p in item)):
-        data = part.encode("utf-8", "surrogatepass")
-        digest.update(len(data).to_bytes(8, "big") + data)
-    return digest.hexdigest()
 
 
 def is_kept(value: object) -> bool:
@@ -42,8 +35,8 @@ class Converted:
 
     def convert(self, key: str, entry_type: str, fields: dict[str, str]) -> Result:
         """The decoded text and the CSL-JSON item of one entry, from the previous load if it had it."""
-        digest = _key(key, entry_type, fields)
-        found = self.kept.get(digest)
+        entry = digest(key, entry_type, *(part for item in sorted(fields.items()) for part in item))
+        found = self.kept.get(entry)
         if found is None:
             from kop.bib.csl import csl_item, decode_fields  # the LaTeX decoder only when one is needed
 
@@ -51,5 +44,5 @@ class Converted:
             found = (text, csl_item(key, entry_type, fields, text))
         else:
             self.reused += 1
-        self.used[digest] = found
+        self.used[entry] = found
         return found

@@ -78,10 +78,7 @@ class PagePlan:
 
 
 def page_plan(
-    citations: list[Citation],
-    items: dict[str, dict],
-    groups: dict[str, list[str]],
-    group_of: dict[str, str],
+    citations: list[Citation], items: dict[str, dict], groups: dict[str, list[str]], group_of: dict[str, str],
     ids: dict[str, str],
 ) -> PagePlan | None:
     """What one page must format on its own: (keys, clusters, their signatures), or None.
