@@ -59,6 +59,7 @@ lint: $(STAMP)
 $(STAMP): requirements.lock
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	scripts/install-python-deps.sh $(PY) requirements.lock
+	@$(PY) -m compileall -q scripts >/dev/null  # the package's bytecode, as the install compiles the libraries
 	@rm -f $(VENV)/.installed-*
 	@touch $@
 

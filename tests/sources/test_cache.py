@@ -211,3 +211,34 @@ def test_a_cold_check_on_every_core_reports_what_one_process_reports(tmp_path: P
     assert parallel.pop("workers") == min(os.cpu_count() or 1, len(os.sched_getaffinity(0)))
     assert parallel == alone
     assert any(d[0] == "overviews/trasig.md" for d in parallel["diagnostics"])  # the broken file is reported
+
+
+def test_fingerprint_covers_sources_but_not_bytecode(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Python writing bytecode (first import, compileall) must not invalidate the cache; a source edit must."""
+    from kop.sources import cache
+
+    package = tmp_path / "kop"
+    (package / "schema").mkdir(parents=True)
+    (package / "check.py").write_text("RULE = 1\n", encoding="utf-8")
+    (package / "schema" / "load.py").write_text("X = 1\n", encoding="utf-8")
+    (package / "schema" / "overview.schema.json").write_text("{}\n", encoding="utf-8")
+    monkeypatch.setattr(cache, "PACKAGE_DIR", package)
+
+    def fingerprint() -> str:
+        code_fingerprint.cache_clear()
+        return code_fingerprint()
+
+    try:
+        before = fingerprint()
+        for folder in (package / "__pycache__", package / "schema" / "__pycache__"):
+            folder.mkdir()
+            (folder / "load.cpython-311.pyc").write_bytes(b"\x00bytecode")
+        assert fingerprint() == before
+        (package / "schema" / "overview.schema.json").write_text('{"type": "object"}\n', encoding="utf-8")
+        after_schema = fingerprint()
+        assert after_schema != before
+        (package / "check.py").write_text("RULE = 2\n", encoding="utf-8")
+        assert fingerprint() not in (before, after_schema)
+    finally:
+        monkeypatch.undo()
+        code_fingerprint.cache_clear()

@@ -69,15 +69,27 @@ class _SafeUnpickler(pickle.Unpickler):
             raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache") from None
 
 
+def _source_files() -> list[Path]:
+    """The package's Python sources and its schema files, sorted; never Python's bytecode.
+
+    Why not every file under ``schema/``: Python writes ``schema/__pycache__/*.pyc`` on first
+    import, which changed the fingerprint between the first and the second run (every cache
+    entry of the first run was lost), and again whenever the bytecode was compiled.
+    """
+    schema_dir = PACKAGE_DIR / "schema"
+    return sorted(path for path in PACKAGE_DIR.rglob("*")
+                  if "__pycache__" not in path.relative_to(PACKAGE_DIR).parts and path.suffix != ".pyc"
+                  and (path.suffix == ".py" or schema_dir in path.parents) and path.is_file())
+
+
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """A hash of everything besides the input file that can change a cached result."""
     from kop.schema.load import resolved_schema_text
 
     digest = hashlib.sha256(f"kop-cache-{FORMAT}|{sys.version}".encode())
-    for path in sorted(PACKAGE_DIR.rglob("*")):
-        if path.is_file() and (path.suffix == ".py" or PACKAGE_DIR / "schema" in path.parents):
-            digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in _source_files():
+        digest.update(path.relative_to(PACKAGE_DIR).as_posix().encode() + b"\0" + path.read_bytes() + b"\0")
     digest.update(resolved_schema_text().encode("utf-8"))
     for name in _LIBRARIES:
         try:
