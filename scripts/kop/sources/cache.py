@@ -72,9 +72,9 @@ class _SafeUnpickler(pickle.Unpickler):
 def _source_files() -> list[Path]:
     """The package's Python sources and its schema files, sorted; never Python's bytecode.
 
-    Why not every file under ``schema/``: Python writes ``schema/__pycache__/*.pyc`` on first
-    import, which changed the fingerprint between the first and the second run (every cache
-    entry of the first run was lost), and again whenever the bytecode was compiled.
+    Why not every file under ``schema/``: ``schema/__pycache__/*.pyc`` was counted too, and
+    bytecode records its source's modification time, so compiling (``make``'s compileall) or a
+    checkout that only touched a file's time changed the fingerprint and lost every cache entry.
     """
     schema_dir = PACKAGE_DIR / "schema"
     return sorted(path for path in PACKAGE_DIR.rglob("*")
