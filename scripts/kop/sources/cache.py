@@ -78,7 +78,7 @@ def _source_files() -> list[Path]:
     """
     schema_dir = PACKAGE_DIR / "schema"
     return sorted(path for path in PACKAGE_DIR.rglob("*")
-                  if "__pycache__" not in path.relative_to(PACKAGE_DIR).parts and path.suffix != ".pyc"
+                  if "__pycache__" not in path.relative_to(PACKAGE_DIR).parts
                   and (path.suffix == ".py" or schema_dir in path.parents) and path.is_file())
 
 
