@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kop.bib.converted import Converted, is_kept
+from kop.bib.converted import is_kept
 from kop.bib.load import load_bibliography
+from kop.bib.memo import Memo
 
 BIB = r"""@string{tss = {Tidskrift f{\"o}r socialt st{\"o}d}}
 @book{parent,
@@ -29,39 +30,40 @@ BIB = r"""@string{tss = {Tidskrift f{\"o}r socialt st{\"o}d}}
 """
 
 
-def _load(text: str, converted: Converted | None = None) -> dict:
-    refs, diags = load_bibliography(Path("references.bib"), text, converted=converted)
+def _load(text: str, memo: Memo | None = None) -> dict:
+    refs, diags = load_bibliography(Path("references.bib"), text, memo=memo)
     assert diags == []
     return {key: (ref.fields, ref.csl, ref.line) for key, ref in refs.items()}
 
 
-def _again(text: str, before: Converted) -> tuple[dict, Converted]:
-    after = Converted(dict(before.used))
+def _again(text: str, before: Memo) -> tuple[dict, Memo]:
+    parsed, done = before.used()
+    after = Memo((dict(parsed), dict(done)))
     return _load(text, after), after
 
 
 def test_added_entry_reuses_the_others_and_equals_a_fresh_load() -> None:
-    first = Converted()
+    first = Memo()
     _load(BIB, first)
-    assert first.reused == 0 and is_kept(first.used)
+    assert first.converted.reused == 0 and is_kept(first.converted.used)
     added = "@article{new,\n  author = {Ny, Karin},\n  title = {Ny},\n  journal = {J},\n  year = {2025},\n}\n" + BIB
     loaded, second = _again(added, first)
-    assert second.reused == 3  # child, plain and parent; the new entry is converted
+    assert second.converted.reused == 3  # child, plain and parent; the new entry is converted
     assert loaded == _load(added)  # lines move, text and CSL are the same as without the cache
 
 
 def test_changed_macro_or_parent_is_converted_again() -> None:
-    first = Converted()
+    first = Memo()
     _load(BIB, first)
     macro = BIB.replace(r"Tidskrift f{\"o}r socialt st{\"o}d", "Annan tidskrift")
     loaded, second = _again(macro, first)
     assert loaded["plain"][1]["container-title"] == "Annan tidskrift"
-    assert second.reused == 2  # only the entry that uses the macro is new
+    assert second.converted.reused == 2  # only the entry that uses the macro is new
     parent = BIB.replace("Studentlitteratur", "Liber")
     loaded, third = _again(parent, first)
     assert loaded["child"][1]["publisher"] == "Liber"  # the child inherits the changed parent
     assert loaded == _load(parent)
-    assert third.reused == 1  # plain only
+    assert third.converted.reused == 1  # plain only
 
 
 def test_shape_check_refuses_other_values() -> None:

@@ -9,8 +9,9 @@ bytes. The loader therefore never raises: every problem becomes a
 Parsing is done by bibtexparser 2.x with an *empty* parse stack: its middlewares are
 slow on large files (LaTeX decoding costs ~30x the parse itself) and we need control
 over ``@string`` resolution anyway (BibTeX semantics, no loops, no blow-up). This
-module drives that parse and owns the syntax-level checks (unparsable blocks, stray
-text, duplicate keys and fields, size limits); the work on each entry is delegated to
+module drives that parse (chunk by chunk, see :mod:`kop.bib.chunks`) and owns the
+syntax-level checks (unparsable blocks, stray text, duplicate keys and fields, size
+limits); the work on each entry is delegated to
 the other bib/ modules: :mod:`kop.bib.strings` evaluates field values,
 :mod:`kop.bib.inherit` adds what ``crossref``/``xdata`` parents give,
 :mod:`kop.bib.validate` checks their content, :mod:`kop.bib.latex` decodes them and
@@ -28,11 +29,12 @@ from __future__ import annotations
 import gc
 import re
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from kop.bib.converted import Converted
+from kop.bib.chunks import Record, records_of
 from kop.bib.encoding import decode_bytes
 from kop.bib.inherit import crossref_fields, parent_keys, xdata_fields
+from kop.bib.memo import Memo
 from kop.bib.quiet import quiet
 from kop.bib.strings import BadValue, evaluate
 from kop.bib.validate import shorten, validate_entry
@@ -40,8 +42,6 @@ from kop.core.catalogue import message
 from kop.core.messages import did_you_mean
 from kop.core.model import Diagnostic, Reference
 
-if TYPE_CHECKING:
-    from bibtexparser import model as bibmodel
 # The parser and the LaTeX decoder (bibtexparser, pylatexenc) are imported when a file is parsed:
 # a warm `kop check` takes the bibliography from its cache and needs neither.
 
@@ -196,9 +196,10 @@ def _abort_reason(error: Exception) -> str:
 class _Loader:
     """One load of one file: holds the diagnostics and references found so far."""
 
-    def __init__(self, path: str, converted: Converted | None = None) -> None:
+    def __init__(self, path: str, memo: Memo | None = None) -> None:
         self.path = path
-        self.converted = converted if converted is not None else Converted()
+        self.memo = memo if memo is not None else Memo()
+        self.converted = self.memo.converted
         self.diagnostics: list[Diagnostic] = []
         self.references: dict[str, Reference] = {}
         self.strings: dict[str, str] = {}
@@ -219,62 +220,53 @@ class _Loader:
 
     # -- splitting -----------------------------------------------------------------
 
-    def split(self, text: str) -> list[tuple[Any, int]]:
-        """Split into (block, line offset) pairs; if bibtexparser crashes, retry per chunk."""
+    def split(self, text: str) -> list[tuple[Record, int]]:
+        """The whole file's blocks as (record, line offset) pairs; if bibtexparser crashes, retry per chunk."""
         import bibtexparser
 
         with quiet("bibtexparser"):
             try:
                 library = bibtexparser.parse_string(text, parse_stack=[])
-                return [(block, 0) for block in library.blocks]
+                return [(record, 0) for record in records_of(list(library.blocks))[0]]
             except Exception:  # a parser bug must not hide the other entries
                 pass
-            blocks: list[tuple[Any, int]] = []
+            records: list[tuple[Record, int]] = []
             offset = 0
             for chunk in _FALLBACK_CHUNKS.split(text):
                 try:
                     library = bibtexparser.parse_string(chunk, parse_stack=[])
-                    blocks.extend((block, offset) for block in library.blocks)
+                    records.extend((record, offset) for record in records_of(list(library.blocks))[0])
                 except Exception as error:
                     self.report(INTERNAL_ERROR.at(self.path, offset + 1, 0, what="posten", error=_short(error)))
                 offset += chunk.count("\n")
-            return blocks
+            return records
 
     # -- blocks ----------------------------------------------------------------------
 
     def run(self, text: str) -> None:
-        from bibtexparser import model as bibmodel
-
-        blocks = self.split(text)
-        entries = [i for i, (block, _) in enumerate(blocks) if isinstance(block, bibmodel.Entry)]
+        records = self.memo.chunks.records(text, self.split)
+        entries = [i for i, (record, _) in enumerate(records) if record[0] == "entry"]
         if len(entries) > MAX_ENTRIES:
-            block, offset = blocks[entries[MAX_ENTRIES]]
-            line = (block.start_line or 0) + offset + 1
-            self.report(TOO_MANY.at(self.path, line, 0, count=len(entries), limit=MAX_ENTRIES))
-            blocks = blocks[: entries[MAX_ENTRIES]]
+            record, offset = records[entries[MAX_ENTRIES]]
+            self.report(TOO_MANY.at(self.path, record[1] + offset + 1, 0, count=len(entries), limit=MAX_ENTRIES))
+            records = records[: entries[MAX_ENTRIES]]
         # Pass 1: @string definitions in file order (BibTeX semantics: a string can only use
         # strings defined before it, so definitions cannot loop).
-        for block, offset in blocks:
-            inner = block.ignore_error_block if isinstance(block, bibmodel.DuplicateBlockKeyBlock) else block
-            if isinstance(inner, bibmodel.String):
-                self.guarded(self.string, inner, offset)
+        for record, offset in records:
+            if record[0] == "string":
+                self.guarded(self.string, record, offset)
         # Pass 2: entries, failed blocks and stray text.
         after_failure = False
-        for block, offset in blocks:
-            if isinstance(block, bibmodel.Entry):
-                self.guarded(self.entry, block, offset)
-            elif isinstance(block, bibmodel.DuplicateFieldKeyBlock | bibmodel.DuplicateBlockKeyBlock):
-                inner = block.ignore_error_block
-                if isinstance(inner, bibmodel.DuplicateFieldKeyBlock):
-                    inner = inner.ignore_error_block
-                if isinstance(inner, bibmodel.Entry):
-                    self.guarded(self.entry, inner, offset)
-            elif isinstance(block, bibmodel.ParsingFailedBlock):
-                self.failed(block, offset)
+        for record, offset in records:
+            kind = record[0]
+            if kind == "entry":
+                self.guarded(self.entry, record, offset)
+            elif kind == "failed":
+                self.failed(record, offset)
                 after_failure = True
                 continue
-            elif isinstance(block, bibmodel.ImplicitComment) and not after_failure:
-                self.stray(block, offset)
+            elif kind == "comment" and not after_failure:
+                self.stray(record, offset)
             after_failure = False
         if self.local_files:  # one warning for the whole export, at the first one
             key, line = self.local_files[0]
@@ -291,41 +283,43 @@ class _Loader:
             except Exception as error:  # never a traceback for the author
                 self.report(INTERNAL_ERROR.at(self.path, line, 0, what=f"posten '{key}'", error=_short(error)))
 
-    def guarded(self, handler: Any, block: Any, offset: int) -> None:
+    def guarded(self, handler: Any, record: Record, offset: int) -> None:
         """Run a block handler; turn anything unexpected into a diagnostic at the block."""
         try:
-            handler(block, offset)
+            handler(record, offset)
         except Exception as error:  # never a traceback for the author
-            line = (block.start_line or 0) + offset + 1
-            what, _ = _describe_block(block.raw or "")
+            line = record[1] + offset + 1
+            what = "@string-definitionen" if record[0] == "string" else (f"posten '{record[3]}'" if record[3]
+                                                                         else "posten")
             self.report(INTERNAL_ERROR.at(self.path, line, 0, what=what, error=_short(error)))
 
-    def failed(self, block: Any, offset: int) -> None:
+    def failed(self, record: Record, offset: int) -> None:
         """KOP231 naming the keys of an unreadable span (root cause first), else KOP201."""
-        line = (block.start_line or 0) + offset + 1
-        description, _ = _describe_block(block.raw or "")
-        reason = _abort_reason(block.error)
-        keys = span_keys(block.raw or "")
+        _, start, raw, error = record
+        line = start + offset + 1
+        description, _ = _describe_block(raw)
+        reason = _abort_reason(error)
+        keys = span_keys(raw)
         if keys:
             self.report(UNREADABLE_ENTRY.at(self.path, line, 0, row=line, reason=reason, keys=_key_list(keys),
                                             first=keys[0]))
             return
         self.report(UNPARSABLE.at(self.path, line, 0, block=description, reason=reason))
 
-    def stray(self, block: Any, offset: int) -> None:
-        comment = block.comment or ""
+    def stray(self, record: Record, offset: int) -> None:
+        _, start, comment = record
         if not _LOOKS_LIKE_BIBTEX.search(comment):
             return
         excerpt = _WHITESPACE.sub(" ", comment.strip())
         if len(excerpt) > 40:
             excerpt = excerpt[:39] + "…"
-        self.report(STRAY_TEXT.at(self.path, (block.start_line or 0) + offset + 1, 0, excerpt=excerpt))
+        self.report(STRAY_TEXT.at(self.path, start + offset + 1, 0, excerpt=excerpt))
 
-    def string(self, block: Any, offset: int) -> None:
-        line = (block.start_line or 0) + offset + 1
-        name = (block.key or "").strip()
+    def string(self, record: Record, offset: int) -> None:
+        _, start, name, text = record
+        line = start + offset + 1
         try:
-            value = evaluate(str(block.value).strip(), self.strings)
+            value = evaluate(text, self.strings)
         except BadValue as error:
             where = f"i @string-definitionen '{name}'"
             self.report(BAD_VALUE.at(self.path, line, 0, where=where, reason=str(error)))
@@ -333,10 +327,9 @@ class _Loader:
         if name:
             self.strings[name.lower()] = value
 
-    def entry(self, block: bibmodel.Entry, offset: int) -> None:
-        line = (block.start_line or 0) + offset + 1
-        entry_type = (block.entry_type or "").strip().lower()
-        key = (block.key or "").strip()
+    def entry(self, record: Record, offset: int) -> None:
+        _, start, entry_type, key, fields = record
+        line = start + offset + 1
         if not key:
             self.report(MISSING_KEY.at(self.path, line, 0, type=entry_type or "article"))
             return
@@ -349,11 +342,9 @@ class _Loader:
         field_lines: dict[str, int] = {}
         strings = self.strings
         known_field_names = self.known_field_names
-        for field in block.fields:
+        for name, field_start, value in fields:
             # Inlined hot path (runs once per field of a possibly huge file).
-            start = field.start_line
-            field_line = start + offset + 1 if start is not None else line
-            name = (field.key or "").strip().lower()
+            field_line = field_start + offset + 1 if field_start is not None else line
             if name not in known_field_names and not self.valid_field_name(name, key, field_line):
                 continue
             if name in field_lines:
@@ -361,9 +352,8 @@ class _Loader:
                 self.report(DUPLICATE_FIELD.at(self.path, field_line, 0, field=name, key=key, first_line=first_line))
                 continue
             field_lines[name] = field_line
-            value = field.value
             try:
-                raw[name] = evaluate(value.strip() if isinstance(value, str) else str(value), strings)
+                raw[name] = evaluate(value, strings)
             except BadValue as error:
                 if name == "month" and error.undefined:  # only the month is lost: a warning
                     self.report(UNDEFINED_MONTH.at(self.path, field_line, 0, key=key, value=error.undefined))
@@ -498,7 +488,7 @@ def _os_error(error: OSError) -> str:
 
 
 def load_bibliography(
-    path: Path, text: str | None = None, display: str | None = None, converted: Converted | None = None
+    path: Path, text: str | None = None, display: str | None = None, memo: Memo | None = None
 ) -> tuple[dict[str, Reference], list[Diagnostic]]:
     """Load, validate and convert a BibTeX file; never raises.
 
@@ -506,10 +496,10 @@ def load_bibliography(
     problem found as diagnostics with 1-based lines. ``text`` replaces reading the
     file (for tests and editors); the file is otherwise read as bytes so that a
     non-UTF-8 file gets a clear message with the line of its first bad byte.
-    ``converted`` holds entries converted by an earlier load (see :mod:`kop.bib.converted`).
+    ``memo`` holds what an earlier load parsed and converted (see :mod:`kop.bib.memo`).
     """
     shown_path = display or str(path)  # messages name the file as the author sees it (references.bib)
-    loader = _Loader(shown_path, converted)
+    loader = _Loader(shown_path, memo)
     # Parsing allocates hundreds of thousands of small acyclic objects; the cyclic garbage
     # collector would repeatedly traverse all of them for nothing (~30% of the load time).
     gc_was_enabled = gc.isenabled()

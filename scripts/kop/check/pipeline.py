@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 
 from kop.bib import load as bibliography
-from kop.bib.converted import Converted, is_kept
+from kop.bib.memo import Memo, is_kept
 from kop.check import limits
 from kop.check.fields import cross_diagnostics
 from kop.check.hooks import CheckContext, CheckHook
@@ -46,8 +46,8 @@ def check(project: Project, hooks: Sequence[CheckHook] = (),
         if project.bib_path.exists():
             result.references, bib_diags = cached_bibliography(
                 cache, project.bib_path, bib_display,
-                lambda p, kept: bibliography.load_bibliography(p, display=bib_display, converted=kept),
-                (Converted, lambda kept: kept.used, is_kept))
+                lambda p, kept: bibliography.load_bibliography(p, display=bib_display, memo=kept),
+                (Memo, Memo.used, is_kept))
             result.diagnostics.extend(bib_diags)
             result.diagnostics.extend(limits.check_bibliography(result.references, bib_display))  # KOP423–424
 

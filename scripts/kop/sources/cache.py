@@ -7,8 +7,10 @@ nothing changed since the last one. What is cached, under ``.cache/kop/`` (git-i
 * the parsed bibliography (references + their diagnostics), keyed by the SHA-256 of the
   ``.bib`` bytes, its display path and the code fingerprint;
 * one slot per bibliography file (``bib-parts``) with what its last load can lend the next
-  one when the file has changed: each entry's decoded fields and CSL-JSON, keyed by the
-  entry's resolved fields (:mod:`kop.bib.converted`);
+  one when the file has changed (:mod:`kop.bib.memo`): the parsed blocks of each chunk of
+  text between two block starts, keyed by that text (:mod:`kop.bib.chunks`), and each
+  entry's decoded fields and CSL-JSON, keyed by the entry's resolved fields
+  (:mod:`kop.bib.converted`);
 * per overview, the loaded file (front matter, body, citations) and its schema
   diagnostics, keyed by the SHA-256 of the file bytes, its display path and the code
   fingerprint.
