@@ -74,7 +74,7 @@ def test_an_unchanged_bibliography_reads_its_order_from_the_cache(
         tmp_path: Path, references: dict[str, Reference], order_runs: list[list[int]]):
     cache = tmp_path / "cache"
     first = format_all(references, [], cache, bucket_size=8).order
-    for path in cache.glob("citeall-*.json"):
+    for path in cache.glob("citeall-*.pickle"):
         path.unlink()  # the whole result's cache would answer first
     order_runs.clear()
     assert format_all(references, [], cache, bucket_size=8).order == first

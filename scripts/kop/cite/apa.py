@@ -19,8 +19,8 @@ Caches (``.cache/kop/``, every key a hash of all its inputs): ``citeproc-*`` one
 bucket of the site's works, or a shared page run), ``citeorder-*`` the bibliography order
 (updated in place when a few works change, :mod:`kop.cite.order`), ``citepage-*``
 one overview's own formatting, whatever run it was formatted in, so editing one overview
-re-runs that overview only, and ``citeall-*`` the whole result (a few slots), so a warm
-build or a live-preview rebuild that changes no citation reads one file.
+re-runs that overview only, and ``citeall-*`` the whole result (a few slots, pickled: it is read on
+every warm build), so a warm build or a live-preview rebuild that changes no citation reads one file.
 
 Pandoc is the pinned binary, version-checked (:mod:`kop.cite.pandoc`), and its output is
 checked: every reference and every cluster sent must come back, or the build stops.
@@ -40,6 +40,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import pickle
 import re
 import tempfile
 from collections import ChainMap
@@ -55,10 +56,11 @@ from kop.cite.groups import group_key
 from kop.cite.items import apa_item, listed
 from kop.cite.order import bibliography_order, order_style
 from kop.cite.pandoc import PANDOC_VERSION, FormattingError, run_pandoc
-from kop.cite.plans import PagePlan, cluster_signature, head_and_more, pack, page_plan, split_cluster
+from kop.cite.plans import PagePlan, Traits, cluster_signature, head_and_more, pack, page_plan, split_cluster
 from kop.core.cores import usable_cores
 from kop.core.fsutil import write_atomic
 from kop.core.model import Citation, Reference
+from kop.sources.cache import load_kept
 
 __all__ = ["Formatted", "FormattingError", "anchor", "cluster_signature", "format_all", "group_key", "style_path"]
 
@@ -244,8 +246,9 @@ def format_all(
         in_bucket = sorted(bucket_keys[b], key=lambda k: ids[k])
         docs.append(Doc([items[k] for k in in_bucket], [_cluster_markdown(unique[sig], ids) for sig in bucket_sigs[b]],
                         list(bucket_sigs[b]), payload=payload(in_bucket)))
+    traits = Traits(items) if pages else None
     plans = {page: plan for page, cits in sorted((pages or {}).items())
-             if (plan := page_plan(cits, items, groups, group_of, ids))}
+             if (plan := page_plan(cits, items, groups, group_of, ids, traits))}
     plan_out: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
     plan_files: dict[str, Path | None] = {}
     for page, plan in plans.items():
@@ -331,32 +334,33 @@ def _whole_cache_file(cache_dir: Path | None, keys: list[str], item_json: dict[s
         for cit in cits:
             digest.update(cluster_signature(cit).encode("utf-8"))
             digest.update(b"\x00")
-    return cache_dir / f"citeall-{digest.hexdigest()}.json"
+    return cache_dir / f"citeall-{digest.hexdigest()}.pickle"
 
 
 def _read_whole(path: Path | None) -> Formatted | None:
     if path is None or not path.is_file():
         return None
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = load_kept(path.read_bytes())  # plain dicts, lists and strings; nothing else is allowed
         pages = {page: Formatted(clusters=view["clusters"], entries=view["entries"])
                  for page, view in data["pages"].items()}
         return Formatted(clusters=data["clusters"], entries=data["entries"], order=data["order"], pages=pages)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
-        return None  # a damaged entry is recomputed
+    except Exception:  # a damaged entry (truncated, or not this shape) is recomputed
+        return None
 
 
 def _write_whole(path: Path | None, result: Formatted) -> None:
     if path is None:
         return
     # A few slots (the site and the overviews' own references are separate calls); older states go.
-    kept = sorted((p for p in path.parent.glob("citeall-*.json") if p != path), key=lambda p: p.stat().st_mtime)
+    kept = sorted((p for p in path.parent.glob("citeall-*") if p != path), key=lambda p: p.stat().st_mtime)
     for stale in kept[:-(WHOLE_SLOTS - 1)]:
         stale.unlink(missing_ok=True)
     pages = {page: {"clusters": dict(view.clusters), "entries": dict(view.entries)}
              for page, view in result.pages.items()}
-    _write_atomic(path, json.dumps({"clusters": dict(result.clusters), "entries": dict(result.entries),
-                                    "order": result.order, "pages": pages}, ensure_ascii=False))
+    data = {"clusters": dict(result.clusters), "entries": dict(result.entries), "order": list(result.order),
+            "pages": pages}
+    write_atomic(path, pickle.dumps(data, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _join_cluster(

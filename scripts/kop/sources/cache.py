@@ -71,6 +71,16 @@ class _SafeUnpickler(pickle.Unpickler):
             raise pickle.UnpicklingError(f"{module}.{name} is not allowed in the cache") from None
 
 
+def load_kept(data: bytes) -> Any:
+    """A value pickled into the cache, read with the allow-list (a planted file cannot run code).
+
+    For caches that keep their own files (the formatted references): a pickle of plain
+    dicts, lists and strings reads and writes about three times faster than JSON.
+    Raises :class:`pickle.UnpicklingError` (or another error of a damaged file).
+    """
+    return _SafeUnpickler(io.BytesIO(data)).load()
+
+
 def _source_files() -> list[Path]:
     """The package's Python sources and its schema files, sorted; never Python's bytecode.
 
@@ -137,7 +147,7 @@ class ContentCache:
         self.used.setdefault(kind, set()).add(path.name)
         if self.enabled:
             try:
-                value = _SafeUnpickler(io.BytesIO(path.read_bytes())).load()
+                value = load_kept(path.read_bytes())
                 if isinstance(value, tuple) and len(value) == 2 and value[0] == key and check(value[1]):
                     self.hits += count
                     return True, value[1]
