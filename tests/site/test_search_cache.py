@@ -177,3 +177,26 @@ def test_a_warm_rebuild_is_byte_identical_and_reuses_the_index(shipped_build):
     assert not [d for d in result.diagnostics if d.severity == "error"]
     assert _files(shipped_build / "site") == cold
     assert {p: p.stat().st_mtime_ns for p in cache.rglob("*.pickle")} == stamps  # read, not rewritten
+
+
+def test_pages_read_on_every_core_give_the_same_bytes_as_on_one(tmp_path, monkeypatch):
+    """A first build reads the pages in forked workers: the prepared pages and index are those of one process."""
+    from kop.site import search_index
+
+    many = dict(PAGES)
+    for i in range(search_index.PARALLEL_PAGES + 4):
+        many[f"oversikter/o{i}/index.html"] = f"<h1>Översikt {i}</h1><p>Hemtjänst{'s' * (i % 3)}insatser nummer {i}.</p>"
+    calls: list[int] = []
+    real = search_index.fork_starmap
+
+    def counting(func, arglists, workers, **kwargs):
+        calls.append(workers)
+        return real(func, arglists, workers, **kwargs)
+
+    monkeypatch.setattr(search_index, "fork_starmap", counting)
+    monkeypatch.setattr(search_index, "worker_count", lambda items, minimum: 2 if items >= minimum else 1)
+    parallel = _indexed(tmp_path, "parallel", many, cache=tmp_path / "c1")
+    monkeypatch.setattr(search_index, "worker_count", lambda items, minimum: 1)
+    single = _indexed(tmp_path, "single", many, cache=tmp_path / "c2")
+    assert calls == [2, 1] and parallel == single
+    assert "nummer" in json.loads(parallel[VOCABULARY_PATH])["words"]  # words the workers read
