@@ -111,7 +111,7 @@ def test_a_chunk_that_fails_alone_parses_the_whole_file_and_keeps_nothing(monkey
 
 
 def test_shape_check_refuses_other_values() -> None:
-    assert is_kept(({}, {})) and chunks.is_kept({"k": (("other", 0),)})
+    assert is_kept(({}, {}, {})) and chunks.is_kept({"k": (("other", 0),)})
     assert not chunks.is_kept({"k": [("other", 0)]})
     assert not chunks.is_kept({"k": ((),)})
-    assert not is_kept(({},)) and not is_kept([{}, {}])
+    assert not is_kept(({}, {})) and not is_kept([{}, {}, {}])

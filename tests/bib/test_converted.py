@@ -37,8 +37,8 @@ def _load(text: str, memo: Memo | None = None) -> dict:
 
 
 def _again(text: str, before: Memo) -> tuple[dict, Memo]:
-    parsed, done = before.used()
-    after = Memo((dict(parsed), dict(done)))
+    parsed, done, checked = before.used()
+    after = Memo((dict(parsed), dict(done), dict(checked)))
     return _load(text, after), after
 
 

@@ -37,7 +37,7 @@ from kop.bib.inherit import crossref_fields, parent_keys, xdata_fields
 from kop.bib.memo import Memo
 from kop.bib.quiet import quiet
 from kop.bib.strings import BadValue, evaluate
-from kop.bib.validate import shorten, validate_entry
+from kop.bib.validate import shorten
 from kop.core.catalogue import message
 from kop.core.messages import did_you_mean
 from kop.core.model import Diagnostic, Reference
@@ -381,7 +381,7 @@ class _Loader:
     def finish(self, key: str, entry_type: str, line: int, raw: dict[str, str], field_lines: dict[str, int]) -> None:
         fields = self.resolve(key, ())
         inherited = None if key in self.broken else fields.keys() - raw.keys()
-        validate_entry(self.path, key, entry_type, line, raw, field_lines, self.report, inherited)
+        self.memo.validated.validate(self.path, key, entry_type, line, raw, field_lines, self.report, inherited)
         text, csl = self.converted.convert(key, entry_type, fields)
         self.references[key] = Reference(key=key, entry_type=entry_type, line=line, fields=text, csl=csl)
 

@@ -10,7 +10,8 @@ nothing changed since the last one. What is cached, under ``.cache/kop/`` (git-i
   one when the file has changed (:mod:`kop.bib.memo`): the parsed blocks of each chunk of
   text between two block starts, keyed by that text (:mod:`kop.bib.chunks`), and each
   entry's decoded fields and CSL-JSON, keyed by the entry's resolved fields
-  (:mod:`kop.bib.converted`);
+  (:mod:`kop.bib.converted`), and each entry's content checks, keyed by their inputs with
+  lines relative to the entry (:mod:`kop.bib.validated`);
 * per overview, the loaded file (front matter, body, citations) and its schema
   diagnostics, keyed by the SHA-256 of the file bytes, its display path and the code
   fingerprint.
