@@ -343,3 +343,14 @@ def test_an_overview_too_long_to_typeset_gets_no_pdf_but_keeps_its_page():
     big = Overview(Path("b.md"), "b", {**meta, "id": "kop-2024-002"}, "x" * (MAX_PDF_BODY_CHARS + 1), 1)
     assert not too_large(small) and too_large(big)
     assert printed([small, big]) == [small]
+
+
+def test_bodies_converted_in_several_pandoc_runs_equal_one_run():
+    """A first build converts the bodies in one Pandoc process per core; each body is its own document."""
+    from kop.features.pdf import BODIES_PER_RUN, bodies_to_typst
+
+    jobs = [{"body": f"## Del {i}\n\nText om *stöd* nummer {i} [länk](../a/){' och ```' if i == 3 else ''}.\n",
+             "cites": [], "base": "https://example.org/oversikter/x/"} for i in range(3 * BODIES_PER_RUN + 1)]
+    split = bodies_to_typst(jobs, workers=3)
+    assert split == bodies_to_typst(jobs, workers=1)
+    assert len(split) == len(jobs) and all(f"nummer {i}" in text for i, text in enumerate(split))
