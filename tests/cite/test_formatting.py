@@ -100,7 +100,7 @@ def test_every_citation_links_to_its_reference_anchor():
 
 def test_cache_is_keyed_by_content(tmp_path):
     refs, cits, first = formatted(tmp_path)
-    cached = list(tmp_path.glob("citeproc-*.json"))
+    cached = list(tmp_path.glob("citeproc-*.pickle"))
     assert len(cached) == 1
     again = format_all(refs, cits, tmp_path)
     assert again.entries == first.entries
@@ -109,7 +109,7 @@ def test_cache_is_keyed_by_content(tmp_path):
     refs[key].csl["title"] = "Ändrad titel"
     changed = format_all(refs, cits, tmp_path)
     assert "Ändrad titel" in changed.entries[key]
-    assert len(list(tmp_path.glob("citeproc-*.json"))) == 2
+    assert len(list(tmp_path.glob("citeproc-*.pickle"))) == 2
 
 
 def test_anchor_is_html_safe():
@@ -327,7 +327,7 @@ def test_pandoc_that_leaves_out_keys_or_clusters_fails_the_formatting(tmp_path, 
     with pytest.raises(FormattingError) as caught:
         format_all(refs, cits, tmp_path / "cache")
     assert caught.value.template.code == "KOP908"
-    assert not list((tmp_path / "cache").glob("citeproc-*.json")) if (tmp_path / "cache").exists() else True
+    assert not list((tmp_path / "cache").glob("citeproc-*.pickle")) if (tmp_path / "cache").exists() else True
 
 
 def test_a_missing_pandoc_is_a_message(tmp_path, monkeypatch):

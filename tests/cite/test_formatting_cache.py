@@ -51,7 +51,7 @@ BODY = ("Parentes [@lofstrom2010samverkan] och [@lofstrom2010interorganizational
 
 
 def _files(cache: Path, prefix: str) -> set[str]:
-    return {p.name for p in cache.glob(f"{prefix}-*.json")}
+    return {p.name for p in cache.glob(f"{prefix}-*") if not p.name.endswith(".tmp")}
 
 
 def test_adding_a_work_renames_no_other_work():

@@ -38,7 +38,6 @@ run of its own would format it; a build without a cache used to start some 170 p
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import pickle
 import re
@@ -284,8 +283,7 @@ def format_all(
         mine = ({k: entries[k] for k in plan.keys if k in entries}, {s: clusters[s] for s in plan.run_sigs})
         plan_out[page] = mine
         if plan_files[page]:
-            _write_atomic(plan_files[page], json.dumps({"entries": mine[0], "clusters": mine[1], "order": []},
-                                                       ensure_ascii=False))
+            _write_run(plan_files[page], mine[0], mine[1], [])
     result = Formatted()
     for b, (entries, clusters, order) in zip(buckets, outputs, strict=False):
         result.clusters.update(clusters)
@@ -400,10 +398,17 @@ def _read_cache(cache_file: Path | None) -> tuple[dict[str, str], dict[str, str]
     if cache_file is None or not cache_file.exists():
         return None
     try:
-        data = json.loads(cache_file.read_text(encoding="utf-8"))
-        return data["entries"], data["clusters"], data["order"]
-    except (OSError, ValueError, KeyError):
+        entries, clusters, order = load_kept(cache_file.read_bytes())  # plain dicts and lists only
+    except Exception:
         return None  # a damaged cache entry is simply recomputed
+    if not (isinstance(entries, dict) and isinstance(clusters, dict) and isinstance(order, list)):
+        return None
+    return entries, clusters, order
+
+
+def _write_run(cache_file: Path, entries: dict[str, str], clusters: dict[str, str], order: list[str]) -> None:
+    """Keep one run's result (a pickle: read on every build that formats, three times faster than JSON)."""
+    write_atomic(cache_file, pickle.dumps((entries, clusters, order), protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _plan_cache_file(plan: PagePlan, payload: str, ids: dict[str, str], cache_dir: Path | None,
@@ -413,7 +418,7 @@ def _plan_cache_file(plan: PagePlan, payload: str, ids: dict[str, str], cache_di
         return None
     clusters_md = [_cluster_markdown(plan.unique[sig], ids) for sig in plan.run_sigs]
     digest = _digest(fingerprint + "|page", style_path(), payload, clusters_md, plan.run_sigs)
-    return cache_dir / f"citepage-{digest}.json"
+    return cache_dir / f"citepage-{digest}.pickle"
 
 
 def _format_docs(docs: list[Doc], ids: dict[str, str], cache_dir: Path | None,
@@ -424,7 +429,7 @@ def _format_docs(docs: list[Doc], ids: dict[str, str], cache_dir: Path | None,
         cache_file = None
         if cache_dir is not None:
             digest = _digest(fingerprint + doc.tag, doc.style, doc.json(), doc.clusters_md, doc.signatures)
-            cache_file = cache_dir / f"citeproc-{digest}.json"
+            cache_file = cache_dir / f"citeproc-{digest}.pickle"
         out.append(_read_cache(cache_file))
     missing = [i for i, hit in enumerate(out) if hit is None]
     htmls = _run_docs([docs[i] for i in missing])
@@ -455,7 +460,7 @@ def _cached_run(
     payload = items_json(run_items) if payload is None else payload
     back = {v: k for k, v in ids.items()}
     digest = _digest(fingerprint, style, payload, clusters_md, signatures)
-    cache_file = cache_dir / f"citeproc-{digest}.json" if cache_dir else None
+    cache_file = cache_dir / f"citeproc-{digest}.pickle" if cache_dir else None
     if html is None:
         hit = _read_cache(cache_file)
         if hit is not None:
@@ -480,8 +485,7 @@ def _cached_run(
                                                     collapse_cluster(inner))
     _verify(run_items, signatures, entries, clusters, back)
     if cache_file:
-        _write_atomic(cache_file, json.dumps({"entries": entries, "clusters": clusters, "order": order},
-                                             ensure_ascii=False))
+        _write_run(cache_file, entries, clusters, order)
     return entries, clusters, order
 
 
@@ -547,7 +551,3 @@ def _verify(run_items: list[dict], signatures: list[str], entries: dict[str, str
     if missing_entries or missing_clusters:
         raise FormattingError("KOP908", missing_entries=missing_entries, entries=len(expected),
                               missing_clusters=missing_clusters, clusters=len(set(signatures)))
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    write_atomic(path, text)
