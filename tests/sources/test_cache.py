@@ -93,7 +93,7 @@ def test_corrupt_cache_files_are_recomputed(make_project: Callable[..., Path]) -
     root = make_project({"testoversikt.md": VALID})
     expected, _ = _run(root)
     entries = sorted((root / ".cache" / "kop").rglob("*.pickle"))
-    assert len(entries) == 3  # the bibliography, its converted entries and the overview
+    assert len(entries) == 4  # the bibliography, what its next load reuses, the overview and its schema check
     for i, entry in enumerate(entries):  # truncated, or garbage
         entry.write_bytes(entry.read_bytes()[:40] if i % 2 else b"\x80\x05garbage")
     diags, cache = _run(root)
@@ -242,3 +242,31 @@ def test_fingerprint_covers_sources_but_not_bytecode(tmp_path: Path, monkeypatch
     finally:
         monkeypatch.undo()
         code_fingerprint.cache_clear()
+
+
+def test_an_edit_of_the_text_reuses_the_schema_check_and_an_edit_of_the_front_matter_does_not(
+        make_project: Callable[..., Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The schema check is kept by the front matter; the answer is always that of a run without a cache."""
+    from kop.check import one_file
+
+    bad = VALID.replace("method: systematisk översikt", "method: systematisk översikT")  # KOP113 at line 26
+    root = make_project({"testoversikt.md": bad})
+    path = root / "overviews" / "testoversikt.md"
+    assert ("KOP113", "overviews/testoversikt.md", 26) in _run(root)[0]
+    checked: list[str] = []
+    real = one_file.schema_diagnostics
+
+    def counting(ov: object, display: str) -> list:
+        checked.append(display)
+        return real(ov, display)
+
+    monkeypatch.setattr(one_file, "schema_diagnostics", counting)
+    path.write_text(bad + "\nEn ny mening i texten.\n", encoding="utf-8")
+    diags = _run(root)[0]
+    assert checked == [] and ("KOP113", "overviews/testoversikt.md", 26) in diags
+    assert diags == _uncached(root, monkeypatch)
+    checked.clear()  # the run without a cache checked it
+    path.write_text(VALID + "\nEn ny mening i texten.\n", encoding="utf-8")  # the front matter is fixed
+    diags = _run(root)[0]
+    assert checked == ["overviews/testoversikt.md"] and not any(d[0] == "KOP113" for d in diags)
+    assert diags == _uncached(root, monkeypatch)

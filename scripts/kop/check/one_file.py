@@ -7,9 +7,11 @@ file, also for text that is not written yet (``kop ny`` checks before it writes)
 
 from __future__ import annotations
 
+import pickle
 import tempfile
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from kop.check import limits, safety
 from kop.check.control import control_diagnostics
@@ -20,7 +22,10 @@ from kop.cite.checks import check_keys, malformed_citations
 from kop.cite.scan import scan
 from kop.core.model import Diagnostic, Overview
 from kop.core.project import Project, today
+from kop.sources.cache import ContentCache
 from kop.sources.documents import load_document
+
+SCHEMA_SLOT = "schema-slot"
 
 
 def load_overview(path: Path, display: str) -> tuple[Overview, list[Diagnostic]]:
@@ -31,17 +36,52 @@ def load_overview(path: Path, display: str) -> tuple[Overview, list[Diagnostic]]
     return ov, diags
 
 
-def local_checks(path: Path, display: str) -> tuple[Overview, list[Diagnostic]]:
-    """The checks that depend on this one file alone (cacheable by its content hash)."""
+def local_checks(path: Path, display: str, slots: ContentCache | None = None) -> tuple[Overview, list[Diagnostic]]:
+    """The checks that depend on this one file alone (cacheable by its content hash).
+
+    ``slots`` keeps each file's schema check by its front matter (:func:`schema_checked`).
+    """
     ov, diags = load_overview(path, display)
     if ov.meta:
-        diags.extend(schema_diagnostics(ov, display))
+        diags.extend(schema_checked(ov, display, slots))
         diags.extend(placeholder_diagnostics(ov, display))
         diags.extend(control_diagnostics(ov, display))  # control characters after YAML escapes (KOP141)
     diags.extend(safety.check_overview(ov, display))  # active content (KOP4xx)
     diags.extend(limits.check_overview(ov, display))  # bounded work: citations, brackets (KOP420–422)
     measure(ov)  # readability's measurement is the file's own: cached with it (the limit is applied later)
     return ov, diags
+
+
+def schema_slot(slots: ContentCache, display: str) -> str:
+    """The name of a file's schema slot (one per file, so the cache holds one generation)."""
+    return slots.key(SCHEMA_SLOT, display)
+
+
+def _is_slot(value: Any) -> bool:
+    return (isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str)
+            and isinstance(value[1], list) and all(isinstance(d, Diagnostic) for d in value[1]))
+
+
+def schema_checked(ov: Overview, display: str, slots: ContentCache | None) -> list[Diagnostic]:
+    """:func:`~kop.check.fields.schema_diagnostics`, reused while the file's front matter is unchanged.
+
+    Why: the commonest edit changes an overview's text, not its front matter, and checking
+    the front matter again means importing jsonschema (0.17-0.4 s on the benchmark machine)
+    for the same answer. The schema check reads only the parsed front matter and where each
+    key is written, so those (and the file's name in messages, and the code's fingerprint,
+    which covers the schema and its vocabularies) are the key; the body's lines come after
+    the front matter and cannot move it.
+    """
+    if slots is None:
+        return schema_diagnostics(ov, display)
+    slot = schema_slot(slots, display)
+    key = slots.key("schema", display, pickle.dumps((ov.meta, ov.positions), protocol=pickle.HIGHEST_PROTOCOL))
+    found, value = slots.get(SCHEMA_SLOT, slot, _is_slot, count=False)
+    if found and value[0] == key:
+        return list(value[1])
+    diags = schema_diagnostics(ov, display)
+    slots.put(SCHEMA_SLOT, slot, (key, diags))
+    return diags
 
 
 def key_checks(ov: Overview, display: str, keys: set[str], day: date | None = None,

@@ -9,13 +9,14 @@ in as hooks (:mod:`kop.check.hooks`); :func:`kop.site.checking.check` passes the
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import partial
 
 from kop.bib import load as bibliography
 from kop.bib.memo import Memo, is_kept
 from kop.check import limits
 from kop.check.fields import cross_diagnostics
 from kop.check.hooks import CheckContext, CheckHook
-from kop.check.one_file import key_checks, load_overview, local_checks
+from kop.check.one_file import SCHEMA_SLOT, key_checks, load_overview, local_checks, schema_slot
 from kop.check.readability import lix_limit
 from kop.cite.keys import cited_keys
 from kop.core.catalogue import message
@@ -52,7 +53,9 @@ def check(project: Project, hooks: Sequence[CheckHook] = (),
             result.diagnostics.extend(limits.check_bibliography(result.references, bib_display))  # KOP423–424
 
     files = [(path, project.display(path)) for path in overview_files(project)]
-    loaded = cached_overviews(cache, files, local_checks, meanwhile=read_bibliography)
+    # Forked workers use the schema slots of the files they load; the slots of every file are kept.
+    cache.mark_used(SCHEMA_SLOT, (f"{schema_slot(cache, display)}.pickle" for _, display in files))
+    loaded = cached_overviews(cache, files, partial(local_checks, slots=cache), meanwhile=read_bibliography)
     keys = set(result.references) | bibliography.unreadable_keys(result.diagnostics)  # root cause: KOP231 only
     now = today()
     lix_max = lix_limit(project.settings)  # extra.kop.lix_max in mkdocs.yml

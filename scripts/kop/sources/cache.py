@@ -14,7 +14,10 @@ nothing changed since the last one. What is cached, under ``.cache/kop/`` (git-i
   lines relative to the entry (:mod:`kop.bib.validated`);
 * per overview, the loaded file (front matter, body, citations) and its schema
   diagnostics, keyed by the SHA-256 of the file bytes, its display path and the code
-  fingerprint.
+  fingerprint;
+* one slot per overview (``schema-slot``) with its schema check, keyed by its parsed front
+  matter and where each key is written, so an edit of the text alone does not check the
+  front matter again (:func:`kop.check.one_file.schema_checked`).
 
 Why it can never serve a stale result: a key covers every input of the cached step. The
 code fingerprint hashes every source file of the ``kop`` package and its schema directory,
