@@ -74,8 +74,12 @@ def schema_checked(ov: Overview, display: str, slots: ContentCache | None) -> li
     """
     if slots is None:
         return schema_diagnostics(ov, display)
+    try:
+        front = pickle.dumps((ov.meta, ov.positions), protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # never expected (the front matter is plain data); then it is simply checked
+        return schema_diagnostics(ov, display)
     slot = schema_slot(slots, display)
-    key = slots.key("schema", display, pickle.dumps((ov.meta, ov.positions), protocol=pickle.HIGHEST_PROTOCOL))
+    key = slots.key("schema", display, front)
     found, value = slots.get(SCHEMA_SLOT, slot, _is_slot, count=False)
     if found and value[0] == key:
         return list(value[1])

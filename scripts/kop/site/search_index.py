@@ -113,11 +113,11 @@ def prepare_pages(site_dir: Path, cache: ContentCache | None = None) -> None:
         found, value = cache.get("search-page", key, _is_page_words)
         read.append((path, page_html, key, value if found else None))
     # The pages not in the cache (all of them on a first build: 3.4 s for 200 overviews on one
-    # core) are read on every core; each worker reads its own pages from the site folder.
+    # core) are read on every core, each from the text its cache key was made of.
     misses = [i for i, (_, _, _, value) in enumerate(read) if value is None]
     workers = worker_count(len(misses), PARALLEL_PAGES)
     shares = [misses[w::workers] for w in range(workers)]
-    parsed = fork_starmap(_words_of, [([read[i][0] for i in share], root_class, excluded) for share in shares],
+    parsed = fork_starmap(_words_of, [([read[i][1] for i in share], root_class, excluded) for share in shares],
                           workers)
     for share, values in zip(shares, parsed, strict=True):
         for i, value in zip(share, values, strict=True):
@@ -156,9 +156,9 @@ def prepare_pages(site_dir: Path, cache: ContentCache | None = None) -> None:
     (site_dir / SUGGESTIONS_PATH).write_text(suggestions_json(suggested), encoding="utf-8")
 
 
-def _words_of(paths: list[Path], root_class: str, excluded: list[str]) -> list[tuple[list[str], list[str]]]:
-    """:func:`page_words` of each page, read from its file (a worker's share of the site's pages)."""
-    return [page_words(path.read_text(encoding="utf-8"), root_class, excluded) for path in paths]
+def _words_of(pages: list[str], root_class: str, excluded: list[str]) -> list[tuple[list[str], list[str]]]:
+    """:func:`page_words` of each page's HTML (a worker's share of the site's pages)."""
+    return [page_words(page_html, root_class, excluded) for page_html in pages]
 
 
 def pagefind_executable() -> Path:
