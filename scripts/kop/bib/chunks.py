@@ -97,7 +97,9 @@ class Chunks:
                 if not piece:
                     continue
                 key = digest(piece)
-                found = self.kept.get(key) or used.get(key)
+                found = used.get(key)
+                if found is None:
+                    found = self.kept.get(key)
                 if found is None:
                     try:
                         parsed, clean = _parse(piece)

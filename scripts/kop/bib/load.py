@@ -199,7 +199,6 @@ class _Loader:
     def __init__(self, path: str, memo: Memo | None = None) -> None:
         self.path = path
         self.memo = memo if memo is not None else Memo()
-        self.converted = self.memo.converted
         self.diagnostics: list[Diagnostic] = []
         self.references: dict[str, Reference] = {}
         self.strings: dict[str, str] = {}
@@ -382,7 +381,7 @@ class _Loader:
         fields = self.resolve(key, ())
         inherited = None if key in self.broken else fields.keys() - raw.keys()
         self.memo.validated.validate(self.path, key, entry_type, line, raw, field_lines, self.report, inherited)
-        text, csl = self.converted.convert(key, entry_type, fields)
+        text, csl = self.memo.converted.convert(key, entry_type, fields)
         self.references[key] = Reference(key=key, entry_type=entry_type, line=line, fields=text, csl=csl)
 
     def resolve(self, key: str, chain: tuple[str, ...]) -> dict[str, str]:
