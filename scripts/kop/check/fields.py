@@ -16,7 +16,7 @@ from kop.core.catalogue import message
 from kop.core.messages import did_you_mean
 from kop.core.model import Diagnostic, Overview
 from kop.core.slugs import is_slug, slugify
-from kop.schema.load import overview_validator, resolved_schema
+from kop.schema.load import overview_quick_check, overview_validator, resolved_schema
 
 if TYPE_CHECKING:  # jsonschema is imported when a file is validated: a warm check reads results instead
     import jsonschema
@@ -117,7 +117,11 @@ def schema_diagnostics(ov: Overview, display: str, validator: Draft202012Validat
     content type gets the same Swedish messages at the exact YAML key.
     """
     out: list[Diagnostic] = []
-    validator = validator or overview_validator()
+    if validator is None:
+        quick = overview_quick_check()  # certainly valid: no jsonschema (its import and its walk)
+        if quick is not None and quick(ov.meta):
+            return out
+        validator = overview_validator()
     for err in sorted(validator.iter_errors(ov.meta), key=lambda e: [str(p) for p in e.absolute_path]):
         out.extend(_schema_error(err, ov, display))
     return out

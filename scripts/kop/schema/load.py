@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -28,6 +28,8 @@ SCHEMA_DIR = Path(__file__).resolve().parent
 SCHEMA_FILE = SCHEMA_DIR / "overview.schema.json"
 VOCABULARY_FILE = SCHEMA_DIR / "vocabularies.yml"
 PUBLISHED_SCHEMA_NAME = "overview.schema.json"
+#: The formats the validators check (every other ``format`` is an annotation only).
+QUICK_FORMATS = frozenset({"date"})
 
 
 @lru_cache(maxsize=1)
@@ -96,11 +98,26 @@ def overview_validator() -> Draft202012Validator:
     return schema_validator(resolved_schema())
 
 
+def overview_quick_check() -> Callable[[Any], bool] | None:
+    """The overview schema compiled into a fast "certainly valid" test (:mod:`kop.schema.quick`), or None.
+
+    Compiled once per resolved schema text, so a changed vocabulary is never judged by an old one.
+    """
+    return _quick_check(_resolved())
+
+
+@lru_cache(maxsize=2)
+def _quick_check(text: str) -> Callable[[Any], bool] | None:
+    from kop.schema.quick import compile_quick
+
+    return compile_quick(json.loads(text), QUICK_FORMATS)
+
+
 def schema_validator(schema: dict[str, Any]) -> Draft202012Validator:
     """A Draft 2020-12 validator that also checks ``format: date``; callers cache it per schema."""
     from jsonschema import Draft202012Validator, FormatChecker
 
-    return Draft202012Validator(schema, format_checker=FormatChecker(formats=["date"]))
+    return Draft202012Validator(schema, format_checker=FormatChecker(formats=sorted(QUICK_FORMATS)))
 
 
 def _resolve(node: Any) -> Any:

@@ -269,16 +269,26 @@ def cached_overviews(cache: ContentCache, files: list[tuple[Path, str]],
             misses.append((i, key))
     workers = worker_count(len(misses), PARALLEL_MIN)
     shares = [misses[w::workers] for w in range(workers)]
-    loaded = fork_starmap(_load_share, [(load, [files[i] for i, _ in share]) for share in shares], workers,
-                          meanwhile=meanwhile)
+    loaded = fork_starmap(_load_share, [(cache, load, [(*files[i], key) for i, key in share]) for share in shares],
+                          workers, meanwhile=meanwhile)
     for share, values in zip(shares, loaded, strict=True):
-        for (i, key), value in zip(share, values, strict=True):
-            if key is not None:
-                cache.put("overview", key, value)
+        for (i, _), value in zip(share, values, strict=True):
             out[i] = (value[0], list(value[1]))
     return [value for value in out if value is not None]
 
 
-def _load_share(load: Callable[[Path, str], tuple[Overview, list[Diagnostic]]],
-                files: list[tuple[Path, str]]) -> list[tuple[Overview, list[Diagnostic]]]:
-    return [load(path, display) for path, display in files]
+def _load_share(cache: ContentCache, load: Callable[[Path, str], tuple[Overview, list[Diagnostic]]],
+                files: list[tuple[Path, str, str | None]]) -> list[tuple[Overview, list[Diagnostic]]]:
+    """Load a share of the files and keep each in the cache here, in the worker.
+
+    Why here: pickling and writing 200 overviews took about 0.15 s in the parent after the
+    workers had finished, while the cores they freed stood idle (the lookups already counted
+    each entry as used for :meth:`ContentCache.prune`).
+    """
+    out = []
+    for path, display, key in files:
+        value = load(path, display)
+        if key is not None:
+            cache.put("overview", key, value)
+        out.append(value)
+    return out
