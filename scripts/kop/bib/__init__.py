@@ -4,6 +4,7 @@ Modules, each importing only those listed before it: ``quiet`` (silencing librar
 loggers), ``latex`` (LaTeX to text), ``doi``, ``dates``, ``names``, ``entrytypes``,
 ``strings`` (field value and @string evaluation), ``csl`` (CSL-JSON), ``validate``
 (entry checks), ``inherit`` (biber's crossref and xdata rules), ``encoding`` (bytes to
-text) and ``load`` (the entry point,
+text), ``delimiters`` (values between Word's typographic quotes), the memo modules (``chunks``,
+``converted``, ``validated``, ``memo``: what one load keeps for the next) and ``load`` (the entry point,
 :func:`kop.bib.load.load_bibliography`).
 """

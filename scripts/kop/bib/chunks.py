@@ -89,6 +89,8 @@ class Chunks:
 
         ``whole`` is used when a chunk fails alone; nothing is then kept for the next load.
         """
+        import bibtexparser  # noqa: F401 - before quiet(): it silences only the loggers that exist
+
         out: list[tuple[Record, int]] = []
         used: dict[str, tuple[Record, ...]] = {}
         offset = 0

@@ -32,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from kop.bib.chunks import Record, records_of
+from kop.bib.delimiters import typographic_delimiters
 from kop.bib.encoding import decode_bytes
 from kop.bib.inherit import crossref_fields, parent_keys, xdata_fields
 from kop.bib.memo import Memo
@@ -41,6 +42,7 @@ from kop.bib.validate import shorten
 from kop.core.catalogue import message
 from kop.core.messages import did_you_mean
 from kop.core.model import Diagnostic, Reference
+from kop.core.quotes import NAMES
 
 # The parser and the LaTeX decoder (bibtexparser, pylatexenc) are imported when a file is parsed:
 # a warm `kop check` takes the bibliography from its cache and needs neither.
@@ -61,6 +63,7 @@ MAX_BIB_BYTES = 50_000_000  # a Zotero export of 10,000 entries with abstracts i
 MAX_ENTRIES = 50_000  # 100,000 short entries took 14 s and 430 MB to check on the 2-core machine
 TOO_LARGE = message("KOP216")
 TOO_MANY = message("KOP217")
+TYPOGRAPHIC_DELIMITER = message("KOP218")
 MISSING_CROSSREF = message("KOP225")
 MISSING_XDATA = message("KOP226")
 INHERITANCE_LOOP = message("KOP227")
@@ -486,6 +489,17 @@ def _os_error(error: OSError) -> str:
     return error.strerror or _short(error)
 
 
+def _typographic(text: str, shown_path: str, loader: _Loader) -> str:
+    """KOP218 at each value Word's quotes delimit; the text as the author meant it (braces instead)."""
+    text, found = typographic_delimiters(text)
+    for item in found:
+        where = f" i posten '{item.key}'" if item.key else ""
+        inner = shorten(item.value, 120) if item.value is not None else "…"
+        loader.report(TYPOGRAPHIC_DELIMITER.at(shown_path, item.line, item.column, field=item.field, where=where,
+                                               name=NAMES[item.quote], fixed=f"{item.field} = {{{inner}}}"))
+    return text
+
+
 def load_bibliography(
     path: Path, text: str | None = None, display: str | None = None, memo: Memo | None = None
 ) -> tuple[dict[str, Reference], list[Diagnostic]]:
@@ -522,6 +536,7 @@ def load_bibliography(
             source = source[1:]
         if "\r" in source:
             source = source.replace("\r\n", "\n").replace("\r", "\n")
+        source = _typographic(source, shown_path, loader)  # before comments: ”50% av…” is a value
         loader.run(_normalise(source))
     except (Exception, RecursionError) as error:  # never a traceback for the author
         loader.report(INTERNAL_ERROR.at(shown_path, 0, 0, what="referensfilen", error=_short(error)))

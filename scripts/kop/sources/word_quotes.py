@@ -9,17 +9,10 @@ citattecken" misleads them; these helpers name the character and the exact fix i
 
 from __future__ import annotations
 
-#: Typographic quotes and what to call them in a Swedish message.
-NAMES = {
-    "”": "det typografiska citattecknet ”",
-    "“": "det typografiska citattecknet “",
-    "„": "det nedsänkta citattecknet „",
-    "’": "den typografiska apostrofen ’",
-    "‘": "den typografiska apostrofen ‘",
-    "»": "vinkelcitattecknet »",
-    "«": "vinkelcitattecknet «",
-}
-TYPOGRAPHIC = frozenset(NAMES)
+from kop.core.quotes import NAMES, TYPOGRAPHIC
+
+__all__ = ["NAMES", "TYPOGRAPHIC", "first_in_line", "straight", "unwrap", "wrapped"]
+
 _CLOSING = TYPOGRAPHIC | {'"', "'"}
 
 

@@ -171,4 +171,15 @@ MESSAGES = (
         explanation="references.bib får ha högst 50 000 poster. Gränsen håller kontrollen och bygget inom rimlig "
         "tid och minnesåtgång.",
     ),
+    Message(
+        "KOP218",
+        "Värdet i fältet '{field}'{where} står inom {name}, som BibTeX inte räknar som citattecken.",
+        "Skriv värdet inom klamrar i stället: {fixed}. Word och Outlook byter \" mot ” medan du skriver; "
+        "redigera references.bib i en textredigerare, eller exportera posten på nytt från Zotero eller JabRef.",
+        explanation="BibTeX känner bara igen klamrar {…} och raka citattecken \"…\" runt ett fältvärde. De "
+        "typografiska citattecknen ” “ „ » « och apostroferna ’ ‘ som Word sätter in är vanliga tecken, så "
+        "title = ”Något” är inget giltigt värde, och Zotero, JabRef och LaTeX kan inte läsa filen. KÖP läser "
+        "posten som du menade, så att citeringarna av den fungerar, men filen måste rättas. Inne i ett värde "
+        "får typografiska citattecken gärna stå kvar, till exempel title = {Barnets ”röst” i utredningen}.",
+    ),
 )
