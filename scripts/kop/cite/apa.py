@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from kop.cite.batch import LOCALE, Doc, document, items_json, run_batch, style_path
+from kop.cite.batch import LOCALE, Doc, compact_style, document, items_json, run_batch, style_path
 from kop.cite.collapse import collapse_cluster
 from kop.cite.groups import group_key
 from kop.cite.items import apa_item, listed
@@ -537,8 +537,8 @@ def _run_pandoc(items_json: str, clusters_md: list[str], style: Path | None = No
     with tempfile.TemporaryDirectory(prefix="kop-pandoc-") as tmp:
         bib = Path(tmp) / "refs.json"
         bib.write_text(items_json, encoding="utf-8")
-        args = ["--from=markdown", "--to=html", "--wrap=none", "--citeproc",
-                f"--bibliography={bib}", f"--csl={style or style_path()}"]
+        csl = compact_style(style or style_path(), Path(tmp))
+        args = ["--from=markdown", "--to=html", "--wrap=none", "--citeproc", f"--bibliography={bib}", f"--csl={csl}"]
         return run_pandoc(args, document(clusters_md), env={**os.environ, "GHCRTS": "-c"} if compact else None)
 
 
