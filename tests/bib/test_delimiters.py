@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from kop.bib.delimiters import MAX_VALUE_SCAN, typographic_delimiters
+from kop.bib.delimiters import MAX_FOUND, MAX_VALUE_SCAN, typographic_delimiters
 from kop.bib.load import load_bibliography
 from tests.conftest import FIXTURES
 
@@ -117,6 +117,9 @@ def test_same_length_and_bounded() -> None:
     out, _ = typographic_delimiters(text)
     assert len(out) == len(text) and out.count("\n") == text.count("\n")
     assert typographic_delimiters(ENTRY) == (ENTRY, [])
+    hostile = "@misc{a,\n" + "  f = ”x\n" * 50_000 + "}\n"  # no closing quotes, one block
+    out, found = typographic_delimiters(hostile)
+    assert len(found) == MAX_FOUND and out == hostile
 
 
 def test_the_projects_bibliographies_have_none() -> None:
