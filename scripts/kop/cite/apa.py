@@ -14,6 +14,9 @@ page shows. Each overview is also a document of its own, whose year suffixes and
 are those among the works it cites (:meth:`Formatted.for_page`); only the few overviews
 where that differs from the site get runs of their own, shared where they cannot interact
 (with the APA initials rule that is most overviews: 190 of 200 on the medium benchmark corpus).
+Such a run writes out only the entries whose year suffix may differ from the site's
+(:func:`kop.cite.plans.suffix_candidates`, :func:`kop.cite.batch.page_style`); every other
+entry of the page is the site's, since names and initials change citations, never entries.
 
 Caches (``.cache/kop/``, every key a hash of all its inputs): ``citeproc-*`` one run (a
 bucket of the site's works, or a shared page run), ``citeorder-*`` the bibliography order
@@ -49,13 +52,32 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
-from kop.cite.batch import LOCALE, Doc, compact_style, document, items_json, run_batch, style_path
+from kop.cite.batch import (
+    LOCALE,
+    Doc,
+    compact_style,
+    document,
+    items_json,
+    page_item,
+    page_style,
+    run_batch,
+    style_path,
+)
 from kop.cite.collapse import collapse_cluster
 from kop.cite.groups import group_key
 from kop.cite.items import apa_item, listed
 from kop.cite.order import bibliography_order, order_style
 from kop.cite.pandoc import PANDOC_VERSION, FormattingError, run_pandoc
-from kop.cite.plans import PagePlan, Traits, cluster_signature, head_and_more, pack, page_plan, split_cluster
+from kop.cite.plans import (
+    PagePlan,
+    Traits,
+    cluster_signature,
+    head_and_more,
+    pack,
+    page_plan,
+    split_cluster,
+    suffix_candidates,
+)
 from kop.core.cores import usable_cores
 from kop.core.fsutil import write_atomic
 from kop.core.model import Citation, Reference
@@ -250,8 +272,20 @@ def format_all(
              if (plan := page_plan(cits, items, groups, group_of, ids, traits))}
     plan_out: dict[str, tuple[dict[str, str], dict[str, str]]] = {}
     plan_files: dict[str, Path | None] = {}
+    full = suffix_candidates(items, groups) if plans else set()  # the entries a page's own run writes out
+    page_items: dict[str, dict] = {}
+    page_json: dict[str, str] = {}
+    for plan in plans.values():
+        for key in plan.keys:
+            if key not in page_items:
+                page_items[key] = page_item(items[key], key in full)
+                page_json[key] = items_json([page_items[key]])[1:-1]
+
+    def page_payload(run_keys: list[str]) -> str:
+        return "[" + ", ".join(page_json[k] for k in run_keys) + "]"
+
     for page, plan in plans.items():
-        plan_files[page] = _plan_cache_file(plan, payload(plan.keys), ids, cache_dir, fingerprint)
+        plan_files[page] = _plan_cache_file(plan, page_payload(plan.keys), ids, cache_dir, fingerprint)
         hit = _read_cache(plan_files[page])
         if hit is not None:
             plan_out[page] = (hit[0], hit[1])
@@ -262,8 +296,9 @@ def format_all(
         keys_in = sorted({k for plan in plans_in_bin for k in plan.keys}, key=lambda k: ids[k])
         sigs_in = list(dict.fromkeys(sig for plan in plans_in_bin for sig in plan.run_sigs))
         cits_in = {sig: plan.unique[sig] for plan in plans_in_bin for sig in plan.run_sigs}
-        docs.append(Doc([items[k] for k in keys_in], [_cluster_markdown(cits_in[sig], ids) for sig in sigs_in],
-                        sigs_in, payload=payload(keys_in)))
+        docs.append(Doc([page_items[k] for k in keys_in], [_cluster_markdown(cits_in[sig], ids) for sig in sigs_in],
+                        sigs_in, style=page_style(), payload=page_payload(keys_in)))
+
     def order_doc(run_keys: list[str], whole: bool) -> Doc:
         return Doc([items[k] for k in run_keys], [], [], order_style(), compact=whole, tag="|order",
                    payload=payload(run_keys))
@@ -280,7 +315,8 @@ def format_all(
         if page in plan_out:
             continue
         entries, clusters, _ = outputs[page_first + bin_of[id(plan)]]
-        mine = ({k: entries[k] for k in plan.keys if k in entries}, {s: clusters[s] for s in plan.run_sigs})
+        mine = ({k: entries[k] for k in plan.keys if k in entries and k in full},
+                {s: clusters[s] for s in plan.run_sigs})
         plan_out[page] = mine
         if plan_files[page]:
             _write_run(plan_files[page], mine[0], mine[1], [])
@@ -417,7 +453,7 @@ def _plan_cache_file(plan: PagePlan, payload: str, ids: dict[str, str], cache_di
     if cache_dir is None:
         return None
     clusters_md = [_cluster_markdown(plan.unique[sig], ids) for sig in plan.run_sigs]
-    digest = _digest(fingerprint + "|page", style_path(), payload, clusters_md, plan.run_sigs)
+    digest = _digest(fingerprint + "|page", page_style(), payload, clusters_md, plan.run_sigs)
     return cache_dir / f"citepage-{digest}.pickle"
 
 

@@ -9,13 +9,16 @@ comes out exactly as a run of its own (checked against separate runs on the benc
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import subprocess
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from kop.cite.pandoc import FormattingError, verified_pandoc
+from kop.core.fsutil import write_atomic
 
 LOCALE = "sv-SE"
 
@@ -23,6 +26,42 @@ LOCALE = "sv-SE"
 def style_path() -> Path:
     """The project's copy of the CSL APA 7 style, with its Swedish terms (see the file's header)."""
     return Path(__file__).resolve().parent / "styles" / "apa-sv.csl"
+
+
+#: The CSL variable that marks, in a page's own run, the works whose entry is written out
+#: (the APA style never reads it; a work's own value is dropped or replaced in that run).
+FULL_ENTRY = "call-number"
+
+
+def page_style() -> Path:
+    """APA as it is, except that the list writes out only the entries of works marked :data:`FULL_ENTRY`.
+
+    Why: a page's own run exists for its citations (initials and year suffixes among the
+    works the page cites) and for the entries whose year suffix may differ from the site's
+    (:func:`kop.cite.plans.suffix_candidates`); every other entry is the site's. Writing
+    out the full APA entry was about 40 % of such a run. The sort keys, the disambiguation
+    settings and which works are listed at all are unchanged, so the citations and the
+    suffixes come out as before (``tests/cite/test_page_style.py``); an unmarked work's
+    entry is ".".
+    """
+    text = style_path().read_text(encoding="utf-8")
+    start = text.index("<bibliography")
+    full = '<text macro="bibliography"/>'
+    marked = f'<choose><if variable="{FULL_ENTRY}">{full}</if><else><text value="."/></else></choose>'
+    text = text[:start] + text[start:].replace(full, marked)
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    path = Path(tempfile.gettempdir()) / f"kop-apa-page-{digest}.csl"
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:  # another user's file is not trusted
+        write_atomic(path, text)
+    return path
+
+
+def page_item(item: dict, full: bool) -> dict:
+    """``item`` as a page's own run gets it: marked when its entry is written out (:func:`page_style`)."""
+    out = {k: v for k, v in item.items() if k != FULL_ENTRY}
+    if full:
+        out[FULL_ENTRY] = "kop"
+    return out
 
 
 @dataclass

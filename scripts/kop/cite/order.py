@@ -47,7 +47,7 @@ def order_style() -> Path:
     text = text[:start] + text[start:].replace('<text macro="bibliography"/>', '<text value="."/>')
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
     path = Path(tempfile.gettempdir()) / f"kop-apa-order-{digest}.csl"
-    if not path.exists():
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:  # another user's file is not trusted
         write_atomic(path, text)
     return path
 

@@ -145,6 +145,32 @@ def page_plan(
     return PagePlan(keys, unique, run_sigs, sigs, cross)
 
 
+def suffix_candidates(items: dict[str, dict], groups: dict[str, list[str]]) -> set[str]:
+    """The works that may get a year suffix ("2010a") on some page or on the site.
+
+    APA adds a suffix only to works whose citations would otherwise read the same: the same
+    first author (so the same group) and the same year. A work whose year is not a plain
+    year (no date, in press, a literal) may read like any other in its group, so its whole
+    group is counted. Every other work's reference entry is the same in every document it
+    is formatted in (disambiguation by names and initials changes the citations only), so a
+    page's own run need not write it out (:func:`kop.cite.batch.page_style`).
+    """
+    out: set[str] = set()
+    for members in groups.values():
+        if len(members) < 2:
+            continue
+        years: dict[str, list[str]] = {}
+        for key in members:
+            years.setdefault(year(items[key]), []).append(key)
+        if any(not y.isdigit() for y in years):
+            out.update(members)
+            continue
+        for same in years.values():
+            if len(same) > 1:
+                out.update(same)
+    return out
+
+
 def clash(a: dict, b: dict) -> bool:
     """Whether APA may tell two works of one group apart (same year, or first authors' given names differ)."""
     return year(a) == year(b) or first_given(a) != first_given(b)
