@@ -79,7 +79,7 @@ from kop.cite.plans import (
     suffix_candidates,
 )
 from kop.core.cores import usable_cores
-from kop.core.fsutil import write_atomic
+from kop.core.fsutil import CACHE_KEEP_DAYS, prune_untouched, touch, write_atomic
 from kop.core.model import Citation, Reference
 from kop.sources.cache import load_kept
 
@@ -194,6 +194,7 @@ def format_all(
     cache_dir: Path | None = None,
     bucket_size: int = BUCKET_SIZE,
     pages: Mapping[str, list[Citation]] | None = None,
+    prune: bool = False,
 ) -> Formatted:
     """Format every distinct cluster and every reference, in as few Pandoc runs as is fast.
 
@@ -213,6 +214,9 @@ def format_all(
     family name, and the same year or other given names) with a work it does not cite can
     differ from the site, so only such pages get a run, over the clashing groups only; see
     :func:`page_plan`. Everything else on the page, and the site-wide list, is as the site.
+
+    ``prune`` (the site's own formatting, once per build): when runs were needed, delete the
+    kept runs no build has read for a month (:func:`prune_runs`).
     """
     keys = sorted(references)
     ids = stable_ids(keys)
@@ -343,6 +347,8 @@ def format_all(
         result.clusters[sig] = collapse_cluster(joined)  # type: ignore[index]
     result.clusters = {sig: html for sig, html in result.clusters.items() if sig in wanted}
     _write_whole(whole_file, result)
+    if prune:
+        prune_runs(cache_dir)
     return result
 
 
@@ -439,7 +445,29 @@ def _read_cache(cache_file: Path | None) -> tuple[dict[str, str], dict[str, str]
         return None  # a damaged cache entry is simply recomputed
     if not (isinstance(entries, dict) and isinstance(clusters, dict) and isinstance(order, list)):
         return None
+    touch(cache_file)  # used now: kept by prune_runs for another CACHE_KEEP_DAYS
     return entries, clusters, order
+
+
+RUN_PREFIXES = ("citeproc-", "citepage-")
+
+
+def prune_runs(cache_dir: Path | None, max_age_days: float = CACHE_KEEP_DAYS) -> int:
+    """Delete the kept runs (``citeproc-*``, ``citepage-*``) no formatting has used for ``max_age_days``.
+
+    Why: each edit of an overview or of a bucket's works keeps a new run, and nothing removed
+    the old ones, so a long ``make serve`` session or months of pull requests grew the cache
+    without bound. A run read from the cache is touched (:func:`_read_cache`); one that no
+    build has read for a month belongs to works or pages that are gone. The JSON files of the
+    earlier format are never read any more and go at once. Returns how many were deleted.
+    """
+    if cache_dir is None:
+        return 0
+    return prune_untouched(cache_dir, _is_run, max_age_days, always=lambda name: name.endswith(".json"))
+
+
+def _is_run(name: str) -> bool:
+    return name.startswith(RUN_PREFIXES) and name.endswith((".pickle", ".json"))
 
 
 def _write_run(cache_file: Path, entries: dict[str, str], clusters: dict[str, str], order: list[str]) -> None:

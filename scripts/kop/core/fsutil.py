@@ -12,7 +12,7 @@ import json
 import os
 import tempfile
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 
@@ -61,6 +61,33 @@ def prune_cache(folder: Path, used: Mapping[str, str], suffixes: tuple[str, ...]
 
 
 def touch(path: Path) -> None:
-    """Mark a cache entry as used now (for :func:`prune_cache`); a read-only cache is no error."""
+    """Mark a cache entry as used now (see :func:`prune_cache`, :func:`prune_untouched`); read-only is no error."""
     with contextlib.suppress(OSError):
         os.utime(path)
+
+
+def prune_untouched(folder: Path, wanted: Callable[[str], bool], max_age_days: float = CACHE_KEEP_DAYS,
+                    always: Callable[[str], bool] = lambda _name: False) -> int:
+    """Delete the regular files in ``folder`` whose name is ``wanted`` and that no build used for ``max_age_days``.
+
+    For caches keyed by content alone, which cannot tell an outdated entry from another
+    branch's: their readers :func:`touch` what they use. ``always`` names files deleted
+    whatever their age (an earlier format that is never read). Returns how many went.
+    """
+    limit = time.time() - max_age_days * 86400
+    removed = 0
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return 0
+    for entry in entries:
+        if not wanted(entry.name):
+            continue
+        try:
+            if entry.is_file(follow_symlinks=False) and (
+                    always(entry.name) or entry.stat(follow_symlinks=False).st_mtime < limit):
+                os.unlink(entry.path)
+                removed += 1
+        except OSError:
+            pass
+    return removed

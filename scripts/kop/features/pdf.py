@@ -39,7 +39,7 @@ from kop.cite.apa import Formatted
 from kop.cite.pandoc import PANDOC_VERSION, FormattingError, run_pandoc
 from kop.core import catalogue
 from kop.core.cores import usable_cores
-from kop.core.fsutil import write_atomic
+from kop.core.fsutil import prune_untouched, touch, write_atomic
 from kop.core.html import esc
 from kop.core.messages import Message
 from kop.core.model import Overview
@@ -223,8 +223,11 @@ class PdfFeature(BaseFeature):
             cached = cache / f"{key}.pdf" if cache else None
             if cached and cached.is_file():
                 self.pdfs[str(ov.meta["id"])] = cached.read_bytes()
+                touch(cached)
             else:
                 missing.append(i)
+        if cache:  # PDFs and Typst bodies no build has used for a month (each edit keeps a new one)
+            prune_untouched(cache, lambda name: name.endswith((".pdf", ".typ")))
         if not missing:
             return
         todo = [overviews[i] for i in missing]

@@ -87,7 +87,7 @@ def _format(project: Project, result: CheckResult, timings: Timings) -> Formatte
     try:
         pages = page_citations(result)
         formatted = format_all(result.references, [c for cits in pages.values() for c in cits], project.cache_dir,
-                               pages=pages)
+                               pages=pages, prune=True)
     except FormattingError as exc:
         result.diagnostics.append(exc.at(project.display(project.bib_path), 1, 0))
         return None
