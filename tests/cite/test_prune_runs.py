@@ -7,7 +7,8 @@ import time
 from pathlib import Path
 
 from kop.bib.load import load_bibliography
-from kop.cite.apa import format_all, prune_runs
+from kop.cite.apa import format_all
+from kop.cite.runs import prune_runs
 from kop.cite.scan import scan_citations
 from tests.cite.test_formatting import BODY, HERE
 

@@ -78,8 +78,9 @@ from kop.cite.plans import (
     split_cluster,
     suffix_candidates,
 )
+from kop.cite.runs import prune_runs, read_run, run_digest, write_run
 from kop.core.cores import usable_cores
-from kop.core.fsutil import CACHE_KEEP_DAYS, prune_untouched, touch, write_atomic
+from kop.core.fsutil import write_atomic
 from kop.core.model import Citation, Reference
 from kop.sources.cache import load_kept
 
@@ -290,7 +291,7 @@ def format_all(
 
     for page, plan in plans.items():
         plan_files[page] = _plan_cache_file(plan, page_payload(plan.keys), ids, cache_dir, fingerprint)
-        hit = _read_cache(plan_files[page])
+        hit = read_run(plan_files[page])
         if hit is not None:
             plan_out[page] = (hit[0], hit[1])
     missing_plans = [plan for page, plan in plans.items() if page not in plan_out]
@@ -323,7 +324,7 @@ def format_all(
                 {s: clusters[s] for s in plan.run_sigs})
         plan_out[page] = mine
         if plan_files[page]:
-            _write_run(plan_files[page], mine[0], mine[1], [])
+            write_run(plan_files[page], mine[0], mine[1], [])
     result = Formatted()
     for b, (entries, clusters, order) in zip(buckets, outputs, strict=False):
         result.clusters.update(clusters)
@@ -428,60 +429,13 @@ def _strip_parens(html: str) -> str:
     return html[1:-1] if html.startswith("(") and html.endswith(")") else html
 
 
-def _digest(fingerprint: str, style: Path, items_json: str, clusters_md: list[str], signatures: list[str]) -> str:
-    digest = hashlib.sha256()
-    for part in (fingerprint, str(style.name), items_json, *clusters_md, *signatures):
-        digest.update(part.encode("utf-8"))
-        digest.update(b"\x00")
-    return digest.hexdigest()
-
-
-def _read_cache(cache_file: Path | None) -> tuple[dict[str, str], dict[str, str], list[str]] | None:
-    if cache_file is None or not cache_file.exists():
-        return None
-    try:
-        entries, clusters, order = load_kept(cache_file.read_bytes())  # plain dicts and lists only
-    except Exception:
-        return None  # a damaged cache entry is simply recomputed
-    if not (isinstance(entries, dict) and isinstance(clusters, dict) and isinstance(order, list)):
-        return None
-    touch(cache_file)  # used now: kept by prune_runs for another CACHE_KEEP_DAYS
-    return entries, clusters, order
-
-
-RUN_PREFIXES = ("citeproc-", "citepage-")
-
-
-def prune_runs(cache_dir: Path | None, max_age_days: float = CACHE_KEEP_DAYS) -> int:
-    """Delete the kept runs (``citeproc-*``, ``citepage-*``) no formatting has used for ``max_age_days``.
-
-    Why: each edit of an overview or of a bucket's works keeps a new run, and nothing removed
-    the old ones, so a long ``make serve`` session or months of pull requests grew the cache
-    without bound. A run read from the cache is touched (:func:`_read_cache`); one that no
-    build has read for a month belongs to works or pages that are gone. The JSON files of the
-    earlier format are never read any more and go at once. Returns how many were deleted.
-    """
-    if cache_dir is None:
-        return 0
-    return prune_untouched(cache_dir, _is_run, max_age_days, always=lambda name: name.endswith(".json"))
-
-
-def _is_run(name: str) -> bool:
-    return name.startswith(RUN_PREFIXES) and name.endswith((".pickle", ".json"))
-
-
-def _write_run(cache_file: Path, entries: dict[str, str], clusters: dict[str, str], order: list[str]) -> None:
-    """Keep one run's result (a pickle: read on every build that formats, three times faster than JSON)."""
-    write_atomic(cache_file, pickle.dumps((entries, clusters, order), protocol=pickle.HIGHEST_PROTOCOL))
-
-
 def _plan_cache_file(plan: PagePlan, payload: str, ids: dict[str, str], cache_dir: Path | None,
                      fingerprint: str) -> Path | None:
     """Where one page's own formatting is cached: by its works and clusters, whatever run it shared."""
     if cache_dir is None:
         return None
     clusters_md = [_cluster_markdown(plan.unique[sig], ids) for sig in plan.run_sigs]
-    digest = _digest(fingerprint + "|page", page_style(), payload, clusters_md, plan.run_sigs)
+    digest = run_digest(fingerprint + "|page", page_style(), payload, clusters_md, plan.run_sigs)
     return cache_dir / f"citepage-{digest}.pickle"
 
 
@@ -492,9 +446,9 @@ def _format_docs(docs: list[Doc], ids: dict[str, str], cache_dir: Path | None,
     for doc in docs:
         cache_file = None
         if cache_dir is not None:
-            digest = _digest(fingerprint + doc.tag, doc.style, doc.json(), doc.clusters_md, doc.signatures)
+            digest = run_digest(fingerprint + doc.tag, doc.style, doc.json(), doc.clusters_md, doc.signatures)
             cache_file = cache_dir / f"citeproc-{digest}.pickle"
-        out.append(_read_cache(cache_file))
+        out.append(read_run(cache_file))
     missing = [i for i, hit in enumerate(out) if hit is None]
     htmls = _run_docs([docs[i] for i in missing])
     for i, html in zip(missing, htmls, strict=True):
@@ -523,10 +477,10 @@ def _cached_run(
     """
     payload = items_json(run_items) if payload is None else payload
     back = {v: k for k, v in ids.items()}
-    digest = _digest(fingerprint, style, payload, clusters_md, signatures)
+    digest = run_digest(fingerprint, style, payload, clusters_md, signatures)
     cache_file = cache_dir / f"citeproc-{digest}.pickle" if cache_dir else None
     if html is None:
-        hit = _read_cache(cache_file)
+        hit = read_run(cache_file)
         if hit is not None:
             return hit
         html = _run_pandoc(payload, clusters_md, style, compact)
@@ -549,7 +503,7 @@ def _cached_run(
                                                     collapse_cluster(inner))
     _verify(run_items, signatures, entries, clusters, back)
     if cache_file:
-        _write_run(cache_file, entries, clusters, order)
+        write_run(cache_file, entries, clusters, order)
     return entries, clusters, order
 
 
