@@ -139,3 +139,12 @@ def test_a_broken_entry_prints_nothing_from_the_parser_itself(tmp_path: Path) ->
                           cwd=ROOT, env={"PYTHONPATH": str(ROOT / "scripts"), "PATH": "/usr/bin:/bin"})
     assert "KOP231" in proc.stdout
     assert proc.stderr == ""
+
+
+def test_a_string_definition_in_word_quotes_names_no_entry_and_the_macro_works() -> None:
+    journal = ENTRY.replace("  year = {2001}\n", "  year = {2001},\n  journal = jn\n")
+    text = "@string{jn = ”Nordisk tidskrift”}\n" + journal
+    refs, diags = load(text)
+    (diag,) = [d for d in diags if d.code == "KOP218"]
+    assert (diag.line, diag.column) == (1, 14) and "i posten" not in diag.message
+    assert refs["mattessich2001collaboration"].fields["journal"] == "Nordisk tidskrift"

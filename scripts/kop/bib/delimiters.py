@@ -32,7 +32,7 @@ _CANDIDATE = re.compile(r"=[ \t]*[" + _OPENERS + "]")
 _IN_VALUE = re.compile(r"\\.|[{}" + _OPENERS + "\"']", re.DOTALL)
 _AFTER_CLOSER = re.compile(r"[ \t]*(?:[,}#]|\n|\Z)")
 _LINE_BLOCK = re.compile(r"^[ \t]*@", re.MULTILINE)  # where bibtexparser starts a block
-_ENTRY_HEAD = re.compile(r"[ \t]*@[ \t]*\w+[ \t]*[{(][ \t\n]*([^,\s{}()\"=']+)")
+_ENTRY_HEAD = re.compile(r"[ \t]*@[ \t]*(\w+)[ \t]*[{(][ \t\n]*([^,\s{}()\"=']+)")
 MAX_VALUE_SCAN = 20_000  # characters searched for a closing quote: bounds the work of a hostile file
 MAX_FOUND = 100  # values reported (and read as meant) per file; with MAX_VALUE_SCAN, at most 2 MB searched
 
@@ -45,7 +45,7 @@ class Delimited:
     column: int  # 1-based, the opening quote
     field: str
     quote: str
-    key: str  # the entry's key, or "" when it cannot be seen
+    key: str  # the entry's key, or "" in a @string or when it cannot be seen
     value: str | None  # the text between the quotes; None when no closing quote was found
 
 
@@ -86,7 +86,7 @@ def _scan_block(text: str, start: int, end: int, room: int) -> list[tuple[int, i
     """(opening, closing or -1, field, quote, key, value) of each typographic value in one block."""
     found: list[tuple[int, int, str, str, str, str | None]] = []
     head = _ENTRY_HEAD.match(text, start)
-    key = head.group(1) if head else ""
+    key = head.group(2) if head and head.group(1).lower() != "string" else ""  # a @string has no entry key
     depth, in_quote, pos = 0, False, start
     while (match := _TOKENS.search(text, pos, end)) is not None:
         token, pos = match.group(), match.end()
