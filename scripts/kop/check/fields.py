@@ -18,7 +18,7 @@ from kop.core.model import Diagnostic, Overview
 from kop.core.slugs import is_slug, slugify
 from kop.schema.load import overview_quick_check, overview_validator, resolved_schema
 
-if TYPE_CHECKING:  # jsonschema is imported when a file is validated: a warm check reads results instead
+if TYPE_CHECKING:  # jsonschema is imported only for a front matter that may be invalid (kop.schema.quick)
     import jsonschema
     from jsonschema import Draft202012Validator
 

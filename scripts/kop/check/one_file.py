@@ -66,11 +66,11 @@ def schema_checked(ov: Overview, display: str, slots: ContentCache | None) -> li
     """:func:`~kop.check.fields.schema_diagnostics`, reused while the file's front matter is unchanged.
 
     Why: the commonest edit changes an overview's text, not its front matter, and checking
-    the front matter again means importing jsonschema (0.17-0.4 s on the benchmark machine)
-    for the same answer. The schema check reads only the parsed front matter and where each
-    key is written, so those (and the file's name in messages, and the code's fingerprint,
-    which covers the schema and its vocabularies) are the key; the body's lines come after
-    the front matter and cannot move it.
+    the front matter again gives the same answer (and, for a front matter with an error,
+    imports jsonschema: 0.17-0.4 s on the benchmark machine). The schema check reads only
+    the parsed front matter and where each key is written, so those (and the file's name in
+    messages, and the code's fingerprint, which covers the schema and its vocabularies) are
+    the key; the body's lines come after the front matter and cannot move it.
     """
     if slots is None:
         return schema_diagnostics(ov, display)
