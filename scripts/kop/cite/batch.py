@@ -15,6 +15,7 @@ import re
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from kop.cite.pandoc import FormattingError, verified_pandoc
@@ -44,7 +45,19 @@ def page_style() -> Path:
     suffixes come out as before (``tests/cite/test_page_style.py``); an unmarked work's
     entry is ".".
     """
-    text = style_path().read_text(encoding="utf-8")
+    style = style_path()
+    stat = style.stat()
+    path = _page_style(str(style), stat.st_mtime_ns, stat.st_size)
+    if not path.is_file():  # the temporary folder was cleaned
+        _page_style.cache_clear()
+        path = _page_style(str(style), stat.st_mtime_ns, stat.st_size)
+    return path
+
+
+@lru_cache(maxsize=4)
+def _page_style(style: str, _mtime_ns: int, _size: int) -> Path:
+    """:func:`page_style` for one version of the style file (a build asks once per page)."""
+    text = Path(style).read_text(encoding="utf-8")
     start = text.index("<bibliography")
     full = '<text macro="bibliography"/>'
     marked = f'<choose><if variable="{FULL_ENTRY}">{full}</if><else><text value="."/></else></choose>'
