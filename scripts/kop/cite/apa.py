@@ -80,7 +80,7 @@ from kop.cite.plans import (
 )
 from kop.cite.runs import prune_runs, read_run, run_digest, write_run
 from kop.core.cores import usable_cores
-from kop.core.fsutil import write_atomic
+from kop.core.fsutil import touch, write_atomic
 from kop.core.model import Citation, Reference
 from kop.sources.cache import load_kept
 
@@ -196,6 +196,7 @@ def format_all(
     bucket_size: int = BUCKET_SIZE,
     pages: Mapping[str, list[Citation]] | None = None,
     prune: bool = False,
+    slot: str = "site",
 ) -> Formatted:
     """Format every distinct cluster and every reference, in as few Pandoc runs as is fast.
 
@@ -217,7 +218,9 @@ def format_all(
     :func:`page_plan`. Everything else on the page, and the site-wide list, is as the site.
 
     ``prune`` (the site's own formatting, once per build): when runs were needed, delete the
-    kept runs no build has read for a month (:func:`prune_runs`).
+    kept runs no build has read for a month (:func:`prune_runs`). ``slot`` names the caller
+    (the site, one batch of the overviews' own references, one older version): the whole
+    result is kept in that caller's own slots, so the others never push it out.
     """
     keys = sorted(references)
     ids = stable_ids(keys)
@@ -235,7 +238,7 @@ def format_all(
     def payload(run_keys: list[str]) -> str:  # == items_json([items[k] for k in run_keys])
         return "[" + ", ".join(item_json[k] for k in run_keys) + "]"
 
-    whole_file = _whole_cache_file(cache_dir, keys, item_json, unique, pages, bucket_size)
+    whole_file = _whole_cache_file(cache_dir, keys, item_json, unique, pages, bucket_size, slot)
     if (whole := _read_whole(whole_file)) is not None:
         return whole
     count = _bucket_count(len(keys), bucket_size)
@@ -353,16 +356,19 @@ def format_all(
     return result
 
 
-WHOLE_SLOTS = 4  # whole results kept in the cache (see _write_whole)
+WHOLE_SLOTS = 4  # whole results kept per caller (see _write_whole)
 
 
 def _whole_cache_file(cache_dir: Path | None, keys: list[str], item_json: dict[str, str], unique: dict[str, Citation],
-                      pages: Mapping[str, list[Citation]] | None, bucket_size: int) -> Path | None:
-    """Where the whole result for exactly these works, clusters and pages is kept (one slot).
+                      pages: Mapping[str, list[Citation]] | None, bucket_size: int, slot: str) -> Path | None:
+    """Where the whole result for exactly these works, clusters and pages is kept (``citeall-<slot>-<digest>``).
 
     Why: a warm build, and the live preview after an edit that changes no citation, would
     otherwise plan every page and read hundreds of cache entries again (about 2 s on the
-    medium benchmark corpus) to arrive at the same result.
+    medium benchmark corpus) to arrive at the same result. The slot is the caller's: when
+    all callers shared four slots, a site with a git history (the overviews' own references
+    in five batches, older versions) pushed the site's result out on every build, and each
+    warm build formatted again (medium corpus with five versions: about 2.3 s).
     """
     if cache_dir is None:
         return None
@@ -375,7 +381,11 @@ def _whole_cache_file(cache_dir: Path | None, keys: list[str], item_json: dict[s
         for cit in cits:
             digest.update(cluster_signature(cit).encode("utf-8"))
             digest.update(b"\x00")
-    return cache_dir / f"citeall-{digest.hexdigest()}.pickle"
+    return cache_dir / f"citeall-{_slot_name(slot)}-{digest.hexdigest()}.pickle"
+
+
+def _slot_name(slot: str) -> str:
+    return hashlib.sha256(slot.encode("utf-8")).hexdigest()[:12]
 
 
 def _read_whole(path: Path | None) -> Formatted | None:
@@ -385,16 +395,19 @@ def _read_whole(path: Path | None) -> Formatted | None:
         data = load_kept(path.read_bytes())  # plain dicts, lists and strings; nothing else is allowed
         pages = {page: Formatted(clusters=view["clusters"], entries=view["entries"])
                  for page, view in data["pages"].items()}
-        return Formatted(clusters=data["clusters"], entries=data["entries"], order=data["order"], pages=pages)
+        found = Formatted(clusters=data["clusters"], entries=data["entries"], order=data["order"], pages=pages)
     except Exception:  # a damaged entry (truncated, or not this shape) is recomputed
         return None
+    touch(path)  # used: prune_runs keeps it (a slot whose caller is gone goes after a month)
+    return found
 
 
 def _write_whole(path: Path | None, result: Formatted) -> None:
     if path is None:
         return
-    # A few slots (the site and the overviews' own references are separate calls); older states go.
-    kept = sorted((p for p in path.parent.glob("citeall-*") if p != path), key=lambda p: p.stat().st_mtime)
+    # A few slots per caller (another branch, the state before an edit); older states go.
+    family = path.name.split("-")[1]
+    kept = sorted((p for p in path.parent.glob(f"citeall-{family}-*") if p != path), key=lambda p: p.stat().st_mtime)
     for stale in kept[:-(WHOLE_SLOTS - 1)]:
         stale.unlink(missing_ok=True)
     pages = {page: {"clusters": dict(view.clusters), "entries": dict(view.entries)}

@@ -39,11 +39,11 @@ def read_run(cache_file: Path | None) -> tuple[dict[str, str], dict[str, str], l
     return entries, clusters, order
 
 
-RUN_PREFIXES = ("citeproc-", "citepage-")
+RUN_PREFIXES = ("citeproc-", "citepage-", "citeall-")
 
 
 def prune_runs(cache_dir: Path | None, max_age_days: float = CACHE_KEEP_DAYS) -> int:
-    """Delete the kept runs (``citeproc-*``, ``citepage-*``) no formatting has used for ``max_age_days``.
+    """Delete the kept runs (``citeproc-*``, ``citepage-*``, whole results ``citeall-*``) unread for ``max_age_days``.
 
     Why: each edit of an overview or of a bucket's works keeps a new run, and nothing removed
     the old ones, so a long ``make serve`` session or months of pull requests grew the cache

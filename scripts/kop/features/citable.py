@@ -107,7 +107,8 @@ def self_references(overviews: Iterable[Overview], site_url: str, pub: str, cach
     return format_references(items, pub, cache_dir)
 
 
-def format_references(items: Iterable[tuple[str, Overview, str]], pub: str, cache_dir: Path | None) -> dict[str, str]:
+def format_references(items: Iterable[tuple[str, Overview, str]], pub: str, cache_dir: Path | None,
+                      slot: str = "self") -> dict[str, str]:
     """APA 7 HTML for each ``(key, overview, url)``: the overview (or one of its versions) cited at ``url``.
 
     Each reference stands alone in its box, so APA's 2024a/2024b must never appear: works with the
@@ -126,8 +127,8 @@ def format_references(items: Iterable[tuple[str, Overview, str]], pub: str, cach
         batches[index][ref_key] = Reference(ref_key, "report", 0, {}, item)
         used[index].add(key)
     out: dict[str, str] = {}
-    for batch in batches:
-        out.update(format_all(batch, [], cache_dir).entries)
+    for i, batch in enumerate(batches):  # each batch keeps its result in a slot of its own
+        out.update(format_all(batch, [], cache_dir, slot=f"{slot}-{i}").entries)
     return out
 
 

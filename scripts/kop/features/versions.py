@@ -186,7 +186,7 @@ class VersionsFeature(BaseFeature):
             [(f"{ov.meta['id']}@{v.version}", _as_overview(ov, v), absolute(ctx.site_url, version_path(
                 str(ov.meta["id"]), v.version))) for ov in on_site(result.overviews) if not is_withdrawn(ov)
              for v in self.older(ov, result)],
-            ctx.publisher, result.project.cache_dir) if self.history and self.history.versions else {}
+            ctx.publisher, result.project.cache_dir, slot="versions") if self.history and self.history.versions else {}
         for ov in on_site(result.overviews):
             oid = str(ov.meta["id"])
             title = marked_title(ov.meta, str(ov.meta.get("title", ov.slug)))
@@ -295,7 +295,7 @@ class VersionsFeature(BaseFeature):
             return None
         subset = {k: old_refs[k] for k in keys if k in old_refs}
         cache: Path = ctx.result.project.cache_dir
-        return format_all(subset, document_citations(ov), cache)
+        return format_all(subset, document_citations(ov), cache, slot=f"version-{ov.meta.get('id')}-{v.version}")
 
     # --- older versions' pages are kept: a version never changes, only what it is shown with ---------
 
