@@ -102,17 +102,26 @@ def _scan_block(text: str, start: int, end: int, room: int) -> list[tuple[int, i
                 break
             if closing is not None:
                 pos = closing + 1
-        elif token == "{":
-            depth += 1
-        elif token == "}":
-            depth = max(depth - 1, 0)
-            in_quote = in_quote and depth > 0
-        elif token == '"':
-            in_quote = not in_quote if depth == 1 else in_quote
-        elif token == "%" and depth == 1 and not in_quote and _starts_comment(text, match.start()):
+        elif token in ("{", "}", '"'):
+            depth, in_quote = step(token, depth, in_quote)
+        elif token == "%" and depth == 1 and not in_quote and starts_comment(text, match.start()):
             newline = text.find("\n", match.start(), end)
             pos = end if newline < 0 else newline
     return found
+
+
+def step(token: str, depth: int, in_quote: bool) -> tuple[int, bool]:
+    """(brace depth, inside a "…" value) after a brace or straight quote, as BibTeX reads an entry.
+
+    Shared with the loader's comment blanking, so both agree on what lies between fields
+    (depth 1, outside a quoted value).
+    """
+    if token == "{":
+        return depth + 1, in_quote
+    if token == "}":
+        depth = max(depth - 1, 0)
+        return depth, in_quote and depth > 0
+    return depth, (not in_quote if depth == 1 else in_quote)
 
 
 def _closing(text: str, start: int, end: int) -> int | None:
@@ -134,7 +143,7 @@ def _closing(text: str, start: int, end: int) -> int | None:
     return None
 
 
-def _starts_comment(text: str, at: int) -> bool:
-    """A "%" first on its line or right after a field's comma: a comment between fields."""
+def starts_comment(text: str, at: int) -> bool:
+    """A "%" between fields: first on its line, or after a field's comma or closing delimiter (not in a key)."""
     before = text[text.rfind("\n", 0, at) + 1 : at].rstrip()
-    return not before or before.endswith(",")
+    return not before or before[-1] in ',}"' or (before[-1].isdigit() and "=" in before)

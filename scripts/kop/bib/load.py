@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 from kop.bib.chunks import Record, records_of
-from kop.bib.delimiters import typographic_delimiters
+from kop.bib.delimiters import starts_comment, step, typographic_delimiters
 from kop.bib.encoding import decode_bytes
 from kop.bib.inherit import crossref_fields, parent_keys, xdata_fields
 from kop.bib.memo import Memo
@@ -141,12 +141,6 @@ def _blank_comment_blocks(text: str) -> str:
     return "".join(parts) + text[last:] if parts else text
 
 
-def _starts_comment(text: str, at: int) -> bool:
-    """A "%" between fields: first on its line, or after a field's comma or closing delimiter (not in a key)."""
-    before = text[text.rfind("\n", 0, at) + 1 : at].rstrip()
-    return not before or before[-1] in ',}"' or (before[-1].isdigit() and "=" in before)
-
-
 def _blank_comments(text: str) -> str:
     """Blank out "%" comments at the top level of an entry (between fields), up to the end of the line.
 
@@ -160,14 +154,9 @@ def _blank_comments(text: str) -> str:
         if match is None:
             break
         token, pos = match.group(), match.end()
-        if token == "{":
-            depth += 1
-        elif token == "}":
-            depth = max(depth - 1, 0)
-            in_quote = in_quote and depth > 0
-        elif token == '"':
-            in_quote = not in_quote if depth == 1 else in_quote
-        elif token == "%" and depth == 1 and not in_quote and _starts_comment(text, match.start()):
+        if token in ("{", "}", '"'):
+            depth, in_quote = step(token, depth, in_quote)
+        elif token == "%" and depth == 1 and not in_quote and starts_comment(text, match.start()):
             end = text.find("\n", match.start())
             end = len(text) if end < 0 else end
             parts += [text[last : match.start()], " " * (end - match.start())]
