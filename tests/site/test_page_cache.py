@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from kop.core.project import load_project
 from kop.dev.corpus import generate
@@ -57,6 +58,25 @@ def entries(root: Path) -> dict[str, str]:
     return {json.loads(p.read_text(encoding="utf-8"))["owner"]: p.stem for p in cache_dir(root).glob("*.json")}
 
 
+def menu_sources(root: Path) -> set[str]:
+    """The pages ``mkdocs.yml`` puts in the menu (read here with PyYAML, not through the engine)."""
+    def walk(node: object) -> list[str]:
+        if isinstance(node, str):
+            return [node] if node.endswith(".md") else []
+        if isinstance(node, dict):
+            return [p for value in node.values() for p in walk(value)]
+        if isinstance(node, list):
+            return [p for item in node for p in walk(item)]
+        return []
+
+    return set(walk(yaml.safe_load((root / "mkdocs.yml").read_text(encoding="utf-8")).get("nav")))
+
+
+def outside_menu(root: Path) -> set[str]:
+    docs = root / "build" / "docs"
+    return {p.relative_to(docs).as_posix() for p in docs.rglob("*.md")} - menu_sources(root)
+
+
 def overview_sources(root: Path) -> list[Path]:
     return sorted(p for p in (root / "build" / "docs" / "oversikter").glob("*.md") if p.name != "index.md")
 
@@ -68,7 +88,11 @@ def test_a_second_build_is_byte_identical_and_comes_from_the_cache(corpus: Path,
     assert run(project, tmp_path / "first", parallel=False) == []
     kept = entries(corpus)
     pages = overview_sources(corpus)
-    assert sorted(kept) == sorted(f"oversikter/{p.name}" for p in pages)
+    # the overviews and every page outside the menu; a page in the menu is always rendered
+    outside = outside_menu(corpus)
+    assert "bidra/felmeddelanden.md" in outside and any(p.startswith("omraden/") for p in outside), outside
+    assert sorted(kept) == sorted({f"oversikter/{p.name}" for p in pages} | outside)
+    assert not set(kept) & menu_sources(corpus)
     assert run(project, tmp_path / "second", parallel=False) == []
     assert tree(tmp_path / "first") == tree(tmp_path / "plain") == tree(tmp_path / "second")
 
@@ -79,6 +103,20 @@ def test_a_second_build_is_byte_identical_and_comes_from_the_cache(corpus: Path,
     assert run(project, tmp_path / "third", parallel=False) == []
     out = (tmp_path / "third" / "oversikter" / pages[0].stem / "index.html").read_text(encoding="utf-8")
     assert "<!--FRAN-CACHEN-->" in out
+
+    # so is a page outside the menu, until its Markdown changes
+    guide = "bidra/felmeddelanden.md"
+    entry = cache_dir(corpus) / f"{kept[guide]}.html"
+    entry.write_text(entry.read_text(encoding="utf-8").replace("</body>", "<!--GUIDE-CACHAD--></body>"),
+                     encoding="utf-8")
+    assert run(project, tmp_path / "guide", parallel=False) == []
+    built = tmp_path / "guide" / "bidra" / "felmeddelanden" / "index.html"
+    assert "<!--GUIDE-CACHAD-->" in built.read_text(encoding="utf-8")
+    source = corpus / "build" / "docs" / guide
+    source.write_text(source.read_text(encoding="utf-8") + "\n\nEn rad till.\n", encoding="utf-8")
+    assert run(project, tmp_path / "guide2", parallel=False) == []
+    built = (tmp_path / "guide2" / "bidra" / "felmeddelanden" / "index.html").read_text(encoding="utf-8")
+    assert "<!--GUIDE-CACHAD-->" not in built and "En rad till." in built
 
     # a new page (a new overview) is rendered, and a page of the menu changes (a new reference on
     # the reference list): the others stay in the cache, since the menu shows only titles from mkdocs.yml
@@ -98,8 +136,11 @@ def test_a_second_build_is_byte_identical_and_comes_from_the_cache(corpus: Path,
     assert "<!--FRAN-CACHEN-->" not in out and "En ny mening i slutet." in out
     now = entries(corpus)
     assert now[uri] != kept[uri] and not html.exists()
-    assert {k: v for k, v in now.items() if k != uri} == {
-        **{k: v for k, v in kept.items() if k != uri}, "oversikter/en-ny-sida.md": now["oversikter/en-ny-sida.md"]}
+    changed = {uri, guide}  # the guide page's own Markdown changed above
+    assert now[guide] != kept[guide]
+    added = "oversikter/en-ny-sida.md"
+    assert {k: v for k, v in now.items() if k not in changed} == {
+        **{k: v for k, v in kept.items() if k not in changed}, added: now[added]}
     # (the removed page's entry waits: a build of another branch may still have the page)
 
 
@@ -130,7 +171,9 @@ def test_the_parallel_worker_fills_the_cache_too(corpus: Path, tmp_path: Path) -
 
     first = build("first")
     assert first["problems"] == [] and first["delegated"] > 0
-    assert len(entries(corpus)) == len(overview_sources(corpus))  # the worker's pages as well as the main's
+    # the worker's pages (overviews) as well as the main's (the pages outside the menu)
+    expected = {f"oversikter/{p.name}" for p in overview_sources(corpus)} | outside_menu(corpus)
+    assert len(entries(corpus)) == len(expected)
     second = build("second")
     assert second["problems"] == [] and second["delegated"] == 0  # every page from the cache: nothing to fork
     assert tree(tmp_path / "first") == tree(tmp_path / "second")

@@ -6,6 +6,13 @@ never changes at all. Rendering them again through the engine's Markdown and the
 templates is most of a warm build, so this plugin, added by :func:`kop.site.engine.run` for
 full builds, keeps each selected page's output in ``.cache/kop/pages/<key>.html``.
 
+Selected are the overviews and older versions' pages (:func:`is_independent_page`) and every
+page that is not in the menu (the reference list's letter pages, the area pages, the guide's
+pages, the catalogue's further pages: some 80 of a medium site's 270, rendered on every warm
+build before). No other page shows anything of a page outside the menu, so its output depends
+only on the inputs below, as an overview's does. A page in the menu stays with the engine: the
+menu shows its title, and some of them (the catalogue, the start page) list the others.
+
 The key is a hash of everything the engine makes the page from:
 
 * the page's own Markdown file and address;
@@ -86,15 +93,21 @@ def _site_links(html: str, dest_uri: str) -> set[str]:
     return out
 
 
+def menu_pages(nav: Any) -> set[str]:
+    """The source paths of the pages in the menu (every level of it)."""
+    return {str(page.file.src_uri) for page in getattr(nav, "pages", []) if getattr(page, "file", None) is not None}
+
+
 class PageCache:
     """See the module docstring. A plugin by shape (like :class:`ParallelPages`), for both engines."""
 
     def __init__(self, cache_dir: Path, theme_dir: Path, engine: api.Engine | None = None,
-                 select: Callable[[str], bool] = is_independent_page) -> None:
+                 select: Callable[[str], bool] = is_independent_page, outside_menu: bool = True) -> None:
         self.dir = cache_dir
         self.theme_dir = theme_dir
         self.engine = engine
         self.select = select
+        self.outside_menu = outside_menu  # also every page that is not in the menu (module docstring)
         self.keys: dict[str, str] = {}  # src_uri -> key, for every selected page
         self.hits: dict[str, str] = {}  # src_uri -> key, pages served from the cache
         self.targets: list[tuple[str, str]] = []  # (dest_uri, key) of the hits
@@ -142,8 +155,9 @@ class PageCache:
         self.dests = {f.dest_uri for f in files}
         site = self._site_key(config, nav)
         stand_in = _stand_in(self.engine.pages.Page)
+        in_menu = menu_pages(nav)
         for f in files.documentation_pages():
-            if not self.select(f.src_uri) or not f.abs_src_path:
+            if not (self.select(f.src_uri) or (self.outside_menu and f.src_uri not in in_menu)) or not f.abs_src_path:
                 continue
             try:
                 source = Path(f.abs_src_path).read_bytes()
