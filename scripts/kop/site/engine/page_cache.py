@@ -8,10 +8,10 @@ full builds, keeps each selected page's output in ``.cache/kop/pages/<key>.html`
 
 Selected are the overviews and older versions' pages (:func:`is_independent_page`) and every
 page that is not in the menu (the reference list's letter pages, the area pages, the guide's
-pages, the catalogue's further pages: some 80 of a medium site's 270, rendered on every warm
+pages, the catalogue's further pages: 69 of the medium benchmark site's 269, rendered on every warm
 build before). No other page shows anything of a page outside the menu, so its output depends
-only on the inputs below, as an overview's does. A page in the menu stays with the engine: the
-menu shows its title, and some of them (the catalogue, the start page) list the others.
+only on the inputs below, as an overview's does. A page in the menu stays with the engine: every
+page's menu is made from its title and metadata, which a cached page's stand-in does not have.
 
 The key is a hash of everything the engine makes the page from:
 
