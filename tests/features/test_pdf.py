@@ -11,6 +11,7 @@ import re
 import shutil
 import stat
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -277,7 +278,13 @@ def test_one_pandoc_run_for_all_bodies_then_the_cache(pdf_site, monkeypatch):
     assert lua_runs(log2) == 0
     assert {p: (p.stat().st_ino, p.read_bytes()) for p in cache.glob("*.pdf")} == cached  # nothing recompiled
     assert (root / "site" / pdf_path("kop-2024-001")).read_bytes() == before
-    # a new title: the body comes from the cache (no Pandoc), only that PDF is compiled again
+    # a new title: the body comes from the cache (no Pandoc), only that PDF is compiled again; the
+    # bodies are old, unread for 40 days, yet the one this build reads is neither pruned first nor left old
+    old = time.time() - 40 * 86400
+    bodies = sorted(cache.glob("body-*.typ"))
+    assert len(bodies) == 2
+    for body in bodies:
+        os.utime(body, (old, old))
     source = root / "overviews" / "exempel.md"
     source.write_text(source.read_text(encoding="utf-8").replace("title: Testöversikt om samverkan",
                                                                   "title: Ny titel om samverkan"), encoding="utf-8")
@@ -287,6 +294,9 @@ def test_one_pandoc_run_for_all_bodies_then_the_cache(pdf_site, monkeypatch):
     assert set(cached) < set(now) and len(now) == 3
     assert all(now[p] == cached[p] for p in cached)
     assert "Ny titel om samverkan" in pdftotext(root / "site" / pdf_path("kop-2024-001"))
+    read = [body for body in bodies if body.is_file() and body.stat().st_mtime > old + 86400]
+    assert len(read) == 1  # the re-used body was touched; the other, unread for 40 days, was pruned
+    assert [body for body in bodies if body.is_file()] == read
 
 
 # ---------------------------------------------------------------- the pieces

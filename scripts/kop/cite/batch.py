@@ -14,6 +14,7 @@ import json
 import re
 import subprocess
 import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -34,6 +35,33 @@ def style_path() -> Path:
 FULL_ENTRY = "call-number"
 
 
+def derived_style(kind: str, derive: Callable[[str], str]) -> Path:
+    """The APA style as ``derive`` changes it, in the temporary folder (``kop-apa-<kind>-<digest>.csl``).
+
+    Made once per version of the style file, and again when the temporary folder was cleaned
+    since (a long ``kop serve``). A file of that name that another user made is read and
+    replaced unless it says exactly this: it is not trusted.
+    """
+    style = style_path()
+    stat = style.stat()
+    path = _derived_style(kind, derive, str(style), stat.st_mtime_ns, stat.st_size)
+    if not path.is_file():
+        _derived_style.cache_clear()
+        path = _derived_style(kind, derive, str(style), stat.st_mtime_ns, stat.st_size)
+    return path
+
+
+@lru_cache(maxsize=8)
+def _derived_style(kind: str, derive: Callable[[str], str], style: str, _mtime_ns: int, _size: int) -> Path:
+    """:func:`derived_style` for one version of the style file (a build asks once per page)."""
+    text = derive(Path(style).read_text(encoding="utf-8"))
+    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    path = Path(tempfile.gettempdir()) / f"kop-apa-{kind}-{digest}.csl"
+    if not path.is_file() or path.read_text(encoding="utf-8") != text:
+        write_atomic(path, text)
+    return path
+
+
 def page_style() -> Path:
     """APA as it is, except that the list writes out only the entries of works marked :data:`FULL_ENTRY`.
 
@@ -45,28 +73,14 @@ def page_style() -> Path:
     suffixes come out as before (``tests/cite/test_page_style.py``); an unmarked work's
     entry is ".".
     """
-    style = style_path()
-    stat = style.stat()
-    path = _page_style(str(style), stat.st_mtime_ns, stat.st_size)
-    if not path.is_file():  # the temporary folder was cleaned
-        _page_style.cache_clear()
-        path = _page_style(str(style), stat.st_mtime_ns, stat.st_size)
-    return path
+    return derived_style("page", _page_text)
 
 
-@lru_cache(maxsize=4)
-def _page_style(style: str, _mtime_ns: int, _size: int) -> Path:
-    """:func:`page_style` for one version of the style file (a build asks once per page)."""
-    text = Path(style).read_text(encoding="utf-8")
+def _page_text(text: str) -> str:
     start = text.index("<bibliography")
     full = '<text macro="bibliography"/>'
     marked = f'<choose><if variable="{FULL_ENTRY}">{full}</if><else><text value="."/></else></choose>'
-    text = text[:start] + text[start:].replace(full, marked)
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-    path = Path(tempfile.gettempdir()) / f"kop-apa-page-{digest}.csl"
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:  # another user's file is not trusted
-        write_atomic(path, text)
-    return path
+    return text[:start] + text[start:].replace(full, marked)
 
 
 def page_item(item: dict, full: bool) -> dict:

@@ -17,12 +17,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-import tempfile
 from collections.abc import Callable, Sequence
-from functools import lru_cache
 from pathlib import Path
 
-from kop.cite.batch import Doc, style_path
+from kop.cite.batch import Doc, derived_style
 from kop.core.fsutil import write_atomic
 
 ORDER_SLOTS = 4  # kept orders (the site's, its previous states, other bibliographies of the build)
@@ -33,7 +31,6 @@ PIVOTS = 48  # pivots of the first placing run
 Runner = Callable[[list[Doc]], list[list[str]]]
 
 
-@lru_cache(maxsize=1)
 def order_style() -> Path:
     """APA's bibliography sort without its work: no disambiguation, and each entry rendered as ".".
 
@@ -41,15 +38,13 @@ def order_style() -> Path:
     so the order is APA's. Rendering 10,000 full entries made this one run the memory peak
     of a build without a cache (Pandoc: 591 MB, 5.5 s on the large benchmark corpus).
     """
-    text = style_path().read_text(encoding="utf-8")
+    return derived_style("order", _order_text)
+
+
+def _order_text(text: str) -> str:
     text = re.sub(r'disambiguate-add-(givenname|names|year-suffix)="true"', r'disambiguate-add-\1="false"', text)
     start = text.index("<bibliography")
-    text = text[:start] + text[start:].replace('<text macro="bibliography"/>', '<text value="."/>')
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-    path = Path(tempfile.gettempdir()) / f"kop-apa-order-{digest}.csl"
-    if not path.is_file() or path.read_text(encoding="utf-8") != text:  # another user's file is not trusted
-        write_atomic(path, text)
-    return path
+    return text[:start] + text[start:].replace('<text macro="bibliography"/>', '<text value="."/>')
 
 
 def bibliography_order(

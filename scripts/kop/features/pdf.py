@@ -226,10 +226,15 @@ class PdfFeature(BaseFeature):
                 touch(cached)
             else:
                 missing.append(i)
-        if cache:  # PDFs and Typst bodies no build has used for a month (each edit keeps a new one)
+        if missing:
+            self._compile(ctx, overviews, keys, missing, cache)
+        if cache:  # after this build's reads: PDFs and Typst bodies unused for a month (each edit keeps new ones)
             prune_untouched(cache, lambda name: name.endswith((".pdf", ".typ")))
-        if not missing:
-            return
+
+    def _compile(self, ctx: BuildContext, overviews: list[Overview], keys: list[str], missing: list[int],
+                 cache: Path | None) -> None:
+        """Make the PDFs the cache did not have (``missing``: indexes into ``overviews`` and ``keys``)."""
+        assert ctx.formatted is not None
         todo = [overviews[i] for i in missing]
         try:
             bodies = self._bodies([self._body_input(ov, ctx.formatted, ctx.site_url) for ov in todo], cache)
@@ -274,7 +279,11 @@ class PdfFeature(BaseFeature):
         out: list[str | None] = []
         for key in keys:
             cached = cache / f"body-{key}.typ" if cache else None
-            out.append(cached.read_text(encoding="utf-8") if cached and cached.is_file() else None)
+            if cached and cached.is_file():
+                out.append(cached.read_text(encoding="utf-8"))
+                touch(cached)  # used: kept by prune_untouched like the PDFs
+            else:
+                out.append(None)
         missing = [i for i, text in enumerate(out) if text is None]
         for i, text in zip(missing, bodies_to_typst([inputs[i] for i in missing]), strict=True):
             out[i] = text
