@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import html
 import posixpath
 from pathlib import Path
 
+import yaml
 from bs4 import BeautifulSoup
 
 from kop.cite.apa import Formatted, anchor
@@ -168,3 +170,26 @@ def test_start_page_puts_the_section_at_the_marker():
     assert text.index("kop-home-search") < text.index("## Mer") and START_MARKER not in text
     without = start_page("# Start\n\nText.\n", [overview(1)])
     assert without.index("Text.") < without.index("kop-home-search")
+
+
+def front(markdown: str) -> dict:
+    """The page's front matter as the engine reads it (YAML), or a failure naming the page's start."""
+    assert markdown.startswith("---\n"), markdown[:80]
+    loaded = yaml.safe_load(markdown.split("---\n", 2)[1])
+    assert isinstance(loaded, dict), markdown[:80]
+    return loaded
+
+
+def test_every_listing_page_has_front_matter_the_engine_can_read():
+    # "title: Referenser: A, sida 2" is not YAML: the engine dropped the metadata and showed the block as text
+    names = ["Andersson"] * (REFERENCES_PAGE_SIZE + 5) + ["Berg"]
+    ovs = [overview(i, ["äldreomsorg"], refs=[f"k{k}" for k in range(len(names))])
+           for i in range(CATALOGUE_PAGE_SIZE + 1)]
+    pages = {**references_pages(ovs, formatted_for(names)), **area_pages(ovs), **catalogue_pages(ovs)}
+    titles = {path: front(text)["title"] for path, text in pages.items()}
+    assert titles["referenser/a/sida-2/index.md"] == "Referenser: A, sida 2"
+    assert titles["referenser/b/index.md"] == "Referenser: B"
+    assert titles["omraden/aldreomsorg/sida-2/index.md"] == "Äldreomsorg, sida 2"
+    for path, text in pages.items():  # the heading says what the front matter says
+        heading = text.split("---\n", 2)[2].lstrip("\n").splitlines()[0]
+        assert heading.startswith("# ") and html.unescape(heading[2:]) == html.unescape(titles[path]), path

@@ -35,7 +35,7 @@ from kop.features.base import BaseFeature, BuildContext, Files
 from kop.render.fragments import block
 from kop.render.headmeta import marked_title
 from kop.render.marks import example_badge
-from kop.render.overview import PageParts
+from kop.render.overview import PageParts, front_matter
 
 ALIAS_IS_SLUG = message("KOP610")
 ALIAS_TAKEN = message("KOP611")
@@ -88,11 +88,8 @@ def tombstone_page(ov: Overview, by_id: Mapping[str, Overview]) -> str:
     meta = ov.meta
     withdrawn = meta["withdrawn"]
     title = str(meta.get("title", ov.slug))
-    front = ("---\n"
-             f"title: {_yaml_str(esc(marked_title(meta, title)) + ' (tillbakadragen)')}\n"
-             f"description: {_yaml_str(esc(withdrawn.get('reason', '')))}\n"
-             f"kop_id: {_yaml_str(str(meta.get('id', '')))}\n"
-             "---\n\n")
+    front = front_matter({"title": esc(marked_title(meta, title)) + " (tillbakadragen)",
+                          "description": esc(withdrawn.get("reason", "")), "kop_id": str(meta.get("id", ""))})
     parts = [
         '<article class="kop-tombstone">',
         f'<p class="kop-kicker"><span class="kop-id">{esc(meta.get("id"))}</span> '
@@ -114,10 +111,6 @@ def tombstone_page(ov: Overview, by_id: Mapping[str, Overview]) -> str:
               f'<p>Den permanenta adressen <code>/k/{esc(meta.get("id"))}/</code> leder fortfarande hit.</p>',
               "</article>"]
     return front + block("\n".join(parts)).lstrip("\n")
-
-
-def _yaml_str(value: str) -> str:
-    return json.dumps(value, ensure_ascii=False)
 
 
 def copy_link_html(address: str, what: str = "översikten") -> str:

@@ -27,7 +27,7 @@ from kop.render.marks import (
     overview_status,
     status_label,
 )
-from kop.render.overview import page_keys
+from kop.render.overview import front_matter, page_keys
 from kop.schema.load import vocabularies
 
 LATEST_COUNT = 5
@@ -200,7 +200,7 @@ def catalogue_pages(published: list[Overview]) -> dict[str, str]:
         body = ('<div class="kop-catalogue-wrap">\n' + intro + "\n" + form + "\n" + nav
                 + overview_table(rows, base, sorted_by="published" if pages == 1 else "") + nav + "\n</div>")
         path = "oversikter/index.md" if number == 1 else f"{page_dir('oversikter', number)}/index.md"
-        out[path] = f"---\ntitle: {title}\n---\n\n# {title}\n" + block(body)
+        out[path] = front_matter({"title": title}) + f"# {title}\n" + block(body)
     return out
 
 
@@ -238,7 +238,7 @@ def area_pages(published: list[Overview]) -> dict[str, str]:
             base = "../../" if number == 1 else "../../../"
             rows = ovs[(number - 1) * CATALOGUE_PAGE_SIZE:number * CATALOGUE_PAGE_SIZE]
             title = area.capitalize() + ("" if number == 1 else f", sida {number}")
-            body = f"---\ntitle: {title}\n---\n\n# {esc(title)}\n\n{esc(item['description'])}\n\n"
+            body = front_matter({"title": title}) + f"# {esc(title)}\n\n{esc(item['description'])}\n\n"
             feed = "feed.xml" if number == 1 else "../feed.xml"
             body += block(f'<p class="kop-area-feed"><a href="{feed}" type="application/atom+xml">Följ området: '
                           "nya och uppdaterade översikter som flöde (Atom)</a></p>")
@@ -331,7 +331,7 @@ def references_pages(published: list[Overview], formatted: Formatted) -> dict[st
             body = (f'<p>{len(group)} verk under {esc(letter.capitalize())}. <a href="{up}">Alla bokstäver</a>.</p>'
                     + letter_nav(up, letter) + nav + _reference_items(part, cited_by, formatted, up + "../") + nav)
             out[f"{page_dir('referenser/' + letter_slug(letter), number)}/index.md"] = (
-                f"---\ntitle: {esc(title)}\n---\n\n# {esc(title)}\n" + block(body))
+                front_matter({"title": esc(title)}) + f"# {esc(title)}\n" + block(body))
     return out
 
 

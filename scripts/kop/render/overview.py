@@ -109,10 +109,19 @@ def _page_front_matter(ov: Overview, kop: Mapping[str, Any] | None = None) -> st
     }
     if kop:
         data["kop"] = dict(kop)
-    return "---\n" + yaml_json(data) + "\n---\n\n"
+    return front_matter(data)
 
 
 _NOT_YAML_PRINTABLE = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def front_matter(data: Mapping[str, Any]) -> str:
+    """A generated page's front matter, ending with the blank line before its text.
+
+    Every value goes through :func:`yaml_json`: a title written in plainly ("title: Referenser: S,
+    sida 2") is not YAML, so the engine dropped the page's metadata and showed the block as text.
+    """
+    return "---\n" + yaml_json(dict(data)) + "\n---\n\n"
 
 
 def yaml_json(data: Any) -> str:

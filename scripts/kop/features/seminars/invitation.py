@@ -11,7 +11,6 @@ without the seminar page's own example banner.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -32,6 +31,7 @@ from kop.features.seminars.model import (
     time_range,
 )
 from kop.render.headmeta import marked_title as overview_title
+from kop.render.overview import front_matter
 
 FORMATS = ("text", "markdown", "html")
 
@@ -181,9 +181,7 @@ def render(inv: Invitation, fmt: str) -> str:
 def invitation_page(sem: Seminar, inv: Invitation) -> str:
     """``seminarier/<slug>/inbjudan.md``: the invitation in all three formats, ready to copy, plus QR codes."""
     parts = [
-        "---",
-        f"title: {json.dumps(esc(inv.heading), ensure_ascii=False)}",
-        "---",
+        front_matter({"title": esc(inv.heading)}).rstrip("\n"),
         "",
         '<div class="kop-invitation" markdown="0">',
         f"<h1>{esc(inv.heading)}</h1>",
