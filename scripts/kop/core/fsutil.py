@@ -2,7 +2,10 @@
 
 The data goes to a uniquely named temporary file in the target's own folder (same file
 system, so the rename is atomic), then replaces the target. A unique name, not a fixed
-``.name.tmp``, so two writers never share a temporary file.
+``.name.tmp``, so two writers never share a temporary file. The file gets the permissions a
+plain ``open(path, "w")`` would give it (0666 less the umask), not the temporary file's 0600:
+the site's files are linked from ``build/docs`` (:mod:`kop.site.engine.linked_files`) and must
+stay readable for the web server and for GitHub's Pages artifact.
 """
 
 from __future__ import annotations
@@ -16,12 +19,28 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 
 
+def _umask() -> int:
+    """The process's umask, read without changing it where Linux says it (``/proc/self/status``)."""
+    with contextlib.suppress(OSError, ValueError):
+        for line in Path("/proc/self/status").read_text(encoding="ascii").splitlines():
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    old = os.umask(0o022)
+    os.umask(old)
+    return old
+
+
+#: The mode of every file written here: what ``open(path, "w")`` gives under this umask.
+FILE_MODE = 0o666 & ~_umask()
+
+
 def write_atomic(path: Path, data: bytes | str) -> None:
     """Write ``data`` (text is UTF-8) to ``path`` atomically, creating its folder; OSError propagates."""
     payload = data.encode("utf-8") if isinstance(data, str) else data
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, FILE_MODE)
         with os.fdopen(fd, "wb") as fh:
             fh.write(payload)
         os.replace(tmp, path)

@@ -8,6 +8,7 @@ files no longer generated are removed. Nothing outside ``build/`` is ever writte
 from __future__ import annotations
 
 import os
+import stat
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,7 +16,7 @@ from pathlib import Path
 from kop.cite.apa import Formatted
 from kop.core import safefs
 from kop.core.fingerprint import digest, package_fingerprint
-from kop.core.fsutil import write_atomic
+from kop.core.fsutil import FILE_MODE, write_atomic
 from kop.core.model import Overview
 from kop.core.project import today
 from kop.core.results import CheckResult
@@ -182,6 +183,8 @@ def write_tree(out_dir: Path, files: Mapping[str, str | bytes] | Iterable[tuple[
         data = content.encode("utf-8") if isinstance(content, str) else content
         target = out_dir / rel
         if target.is_file() and target.read_bytes() == data:
+            if stat.S_IMODE(target.stat().st_mode) != FILE_MODE:  # written by an older kop, as 0600
+                os.chmod(target, FILE_MODE)
             continue
         write_atomic(target, data)
         changed += 1

@@ -35,6 +35,7 @@ import nh3
 
 from kop.core import urlpolicy
 from kop.core.cores import fork_starmap, worker_count
+from kop.core.fsutil import write_atomic
 from kop.sources.cache import ContentCache
 
 # Our own markup: Python-Markdown (tables, admonitions, footnotes, def lists, details,
@@ -224,7 +225,7 @@ def _sanitize_paths(site_dir: Path, paths: list[Path], cache_dir: Path | None = 
         report.cleaned += 1
         if cleaned != text:
             report.changed.append(rel)
-            path.write_text(cleaned, encoding="utf-8")
+            write_atomic(path, cleaned)  # never through a hard link (kop.site.engine.linked_files)
     if cache:
         report.cache_entries = cache.used.get(CACHE_KIND, set())
     return report

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import html
 import os
+import shutil
 import subprocess
 import time
 from importlib import metadata
@@ -23,6 +24,7 @@ from pathlib import Path
 
 from kop.core.catalogue import message
 from kop.core.cores import fork_starmap, worker_count
+from kop.core.fsutil import write_atomic
 from kop.core.project import Project
 from kop.core.results import CheckResult, Timings
 from kop.core.urls import area_slug
@@ -149,11 +151,9 @@ def prepare_pages(site_dir: Path, cache: ContentCache | None = None) -> None:
         extra = f'<p data-pagefind-weight="2">{html.escape(" ".join(parts))}</p>' if parts else ""
         if scope or extra:
             markup = f'<div class="kop-search-extra" hidden>{scope}{extra}</div>'
-            path.write_text(page_html[:cut] + markup + page_html[cut:], encoding="utf-8")
-    target = site_dir / VOCABULARY_PATH
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(vocabulary_json(known, areas), encoding="utf-8")
-    (site_dir / SUGGESTIONS_PATH).write_text(suggestions_json(suggested), encoding="utf-8")
+            write_atomic(path, page_html[:cut] + markup + page_html[cut:])  # never through a hard link
+    write_atomic(site_dir / VOCABULARY_PATH, vocabulary_json(known, areas))
+    write_atomic(site_dir / SUGGESTIONS_PATH, suggestions_json(suggested))
 
 
 def _words_of(pages: list[str], root_class: str, excluded: list[str]) -> list[tuple[list[str], list[str]]]:
@@ -241,6 +241,9 @@ def run_pagefind(site_dir: Path, timeout: float = 300, cache_dir: Path | None = 
         return [f"mappen {site_dir} finns inte"]
     cache = _cache(cache_dir)
     try:
+        # The bundle's folder is Pagefind's alone: anything the engine put there goes first, so
+        # that neither Pagefind nor the cached bundle writes into a file linked to build/docs.
+        shutil.rmtree(site_dir / BUNDLE_DIR, ignore_errors=True)
         prepare_pages(site_dir, cache)
         key = bundle_key(site_dir, cache)
     except (OSError, UnicodeDecodeError) as exc:

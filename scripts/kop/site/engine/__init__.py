@@ -132,7 +132,8 @@ def _in_dir(path: Path) -> Iterator[None]:
         os.chdir(old)
 
 
-def _add_builtin_plugins(engine: api.Engine, config: Any, parallel: Any, cache: Any = None) -> None:
+def _add_builtin_plugins(engine: api.Engine, config: Any, parallel: Any, cache: Any = None,
+                         linked: Any = None) -> None:
     if engine.name != "mkdocs":
         config["plugins"]["kop/same-generator"] = api.SameGenerator()
     if cache is not None:  # before the parallel worker: a cached page is neither rendered here nor there
@@ -143,6 +144,8 @@ def _add_builtin_plugins(engine: api.Engine, config: Any, parallel: Any, cache: 
         plugin = ParallelPages() if parallel is True else parallel
         plugin.engine = engine
         config["plugins"]["kop/parallel-pages"] = plugin
+    if linked is not None:  # last to see the files: every other plugin has added its own
+        config["plugins"]["kop/linked-files"] = linked
 
 
 def run(project: Project, site_dir: Path, strict: bool = True, parallel: Any = True, dirty: bool = False,
@@ -154,7 +157,8 @@ def run(project: Project, site_dir: Path, strict: bool = True, parallel: Any = T
     succeeds. ``parallel`` lets :mod:`kop.site.engine.parallel_pages` render most overview pages in a forked
     worker (it declines on its own when that is unsafe or not worth it); tests pass their
     own configured :class:`~kop.site.engine.parallel_pages.ParallelPages` instance, or False.
-    ``dirty`` rebuilds only changed pages (the benchmark of the live preview).
+    ``dirty`` rebuilds only changed pages (the benchmark of the live preview). A full build
+    links the static files of ``build/docs`` into the site (:mod:`kop.site.engine.linked_files`).
     """
     try:
         engine = api.load(engine_name(project))
@@ -164,16 +168,20 @@ def run(project: Project, site_dir: Path, strict: bool = True, parallel: Any = T
         return [str(exc)]
     counter = _WarningCounter()
     failures: list[str] = []
-    cache = None
+    cache = linked = None
     if cached and not dirty:
         from kop.site.engine.page_cache import PageCache
 
         cache = PageCache(project.cache_dir / "pages", project.build_dir / "theme", engine)
+    if not dirty:
+        from kop.site.engine.linked_files import LinkedFiles
+
+        linked = LinkedFiles()
     try:
         with _logging(engine, counter), _in_dir(project.root):
             config = engine.load_config(config_file=str(project.mkdocs_yml), site_dir=str(site_dir), strict=strict)
             ensure_rawhtml(config)
-            _add_builtin_plugins(engine, config, parallel, cache)
+            _add_builtin_plugins(engine, config, parallel, cache, linked)
             engine.build(config, dirty=dirty)
     except engine.error as exc:  # includes the engine's Abort on strict warnings and on build errors
         failures.append(str(exc))
