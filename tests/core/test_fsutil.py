@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 import os
+import stat
 import time
 from pathlib import Path
 
-from kop.core.fsutil import prune_cache
+from kop.core.fsutil import FILE_MODE, prune_cache, write_atomic
 
 
 def entry(folder: Path, key: str, owner: str, age_days: float = 0) -> None:
@@ -31,3 +32,21 @@ def test_outdated_entries_go_and_absent_owners_wait(tmp_path: Path) -> None:
 def test_a_missing_folder_is_no_error(tmp_path: Path) -> None:
     prune_cache(tmp_path / "finns-inte", {"a": "nu"}, (".html",))
 
+
+
+def test_write_atomic_never_writes_through_a_hard_link_or_a_symlink(tmp_path: Path) -> None:
+    original = tmp_path / "gammal.txt"
+    original.write_text("gammal", encoding="utf-8")
+    linked = tmp_path / "länk.txt"
+    os.link(original, linked)
+    write_atomic(linked, "ny")
+    assert linked.read_text(encoding="utf-8") == "ny"
+    assert original.read_text(encoding="utf-8") == "gammal"  # the link's other name keeps its bytes
+    assert stat.S_IMODE(linked.stat().st_mode) == FILE_MODE  # as open() would make it, not mkstemp's 0600
+    target = tmp_path / "utanfor.txt"
+    target.write_text("orörd", encoding="utf-8")
+    page = tmp_path / "sida.html"
+    page.symlink_to(target)
+    write_atomic(page, "<p>ny</p>")
+    assert not page.is_symlink() and page.read_text(encoding="utf-8") == "<p>ny</p>"
+    assert target.read_text(encoding="utf-8") == "orörd"
