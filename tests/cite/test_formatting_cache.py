@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from kop.bib.load import load_bibliography
+from kop.cite import apa
 from kop.cite.apa import cluster_signature, format_all, stable_ids
 from kop.cite.scan import scan_citations
 
@@ -81,6 +82,32 @@ def test_adding_and_citing_one_reference_reformats_only_its_own_bucket(tmp_path:
     assert "Nyborg" in changed.entries["nyborg2024ny"] and changed.order.index("nyborg2024ny") > 0
     whole = format_all(more, cited, None)  # one run, no cache: the same characters
     assert (whole.order, whole.entries, whole.clusters) == (changed.order, changed.entries, changed.clusters)
+
+
+def test_a_change_to_the_formatting_code_formats_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """The kept runs hold Pandoc's output after kop.cite's own work on it (collapsed clusters,
+    rewritten links), so new code must not be served last version's kept results."""
+    cache = tmp_path / "cache"
+    refs = _refs(tmp_path)
+    cits = scan_citations(BODY)
+    first = format_all(refs, cits, cache, bucket_size=2)
+    runs = _files(cache, "citeproc") | _files(cache, "citeall")
+    assert format_all(refs, cits, cache, bucket_size=2).entries == first.entries
+    assert _files(cache, "citeproc") | _files(cache, "citeall") == runs, "same code: all from the cache"
+    real = apa.tree_fingerprint
+
+    def changed_code(root: Path) -> str:  # as if a file of kop/cite had been edited
+        return real(root) + ("-ändrad" if root == Path(apa.__file__).resolve().parent else "")
+
+    monkeypatch.setattr(apa, "tree_fingerprint", changed_code)
+    apa._engine_fingerprint.cache_clear()  # once per process otherwise
+    try:
+        again = format_all(refs, cits, cache, bucket_size=2)
+    finally:
+        monkeypatch.undo()
+        apa._engine_fingerprint.cache_clear()
+    assert not (_files(cache, "citeproc") | _files(cache, "citeall")) <= runs, "new code: formatted again"
+    assert again.entries == first.entries and again.clusters == first.clusters
 
 
 SAME_AUTHOR = """

@@ -80,6 +80,7 @@ from kop.cite.plans import (
 )
 from kop.cite.runs import prune_runs, read_run, run_digest, write_run
 from kop.core.cores import usable_cores
+from kop.core.fingerprint import tree_fingerprint
 from kop.core.fsutil import touch, write_atomic
 from kop.core.model import Citation, Reference
 from kop.sources.cache import load_kept
@@ -112,8 +113,15 @@ class Formatted:
 
 @lru_cache(maxsize=1)
 def _engine_fingerprint() -> str:
+    """What every formatting cache entry depends on besides its own input.
+
+    Pandoc's version, the style and the locale, and the ``kop.cite`` package itself: the kept
+    runs hold Pandoc's output *after* this package's work on it (clusters collapsed, links to
+    the reference list rewritten, :func:`_cached_run`), so a changed collapse rule or anchor
+    must not be served from a run kept by the code before it.
+    """
     digest = hashlib.sha256(style_path().read_bytes()).hexdigest()
-    return f"pandoc-{PANDOC_VERSION}|apa-{digest}|{LOCALE}"
+    return f"pandoc-{PANDOC_VERSION}|apa-{digest}|{LOCALE}|code-{tree_fingerprint(Path(__file__).resolve().parent)}"
 
 
 def anchor(key: str) -> str:

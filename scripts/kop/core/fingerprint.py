@@ -19,11 +19,21 @@ _SKIP_DIRS = {"__pycache__"}
 @lru_cache(maxsize=1)
 def package_fingerprint() -> str:
     """sha256 over every file of the package (path and content), in a stable order."""
+    return tree_fingerprint(PACKAGE)
+
+
+@lru_cache(maxsize=8)
+def tree_fingerprint(root: Path) -> str:
+    """sha256 over every file under ``root`` (path and content, no bytecode), in a stable order.
+
+    For a cache that only one part of the code can change (the formatting caches: the
+    ``kop.cite`` package), so that editing another part keeps them.
+    """
     digest = hashlib.sha256()
-    for path in sorted(PACKAGE.rglob("*")):
-        if not path.is_file() or _SKIP_DIRS & set(path.relative_to(PACKAGE).parts) or path.suffix == ".pyc":
+    for path in sorted(root.rglob("*")):
+        if not path.is_file() or _SKIP_DIRS & set(path.relative_to(root).parts) or path.suffix == ".pyc":
             continue
-        digest.update(path.relative_to(PACKAGE).as_posix().encode("utf-8"))
+        digest.update(path.relative_to(root).as_posix().encode("utf-8"))
         digest.update(b"\x00")
         digest.update(path.read_bytes())
         digest.update(b"\x00")
