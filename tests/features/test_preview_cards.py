@@ -8,6 +8,7 @@ from pathlib import Path
 from PIL import Image
 
 from kop.core.model import Overview
+from kop.features import preview_cards
 from kop.features.preview_cards import ACCENT, BACKGROUND, SIZE, TEXT, cards, draw_card
 from kop.render.headmeta import overview_head
 
@@ -56,6 +57,17 @@ def test_a_card_is_drawn_again_only_when_its_inputs_change(tmp_path: Path):
     assert cards([(*TEXTS, False)], tmp_path) == [b"from the cache"], "example=False is the plain card"
     renamed = cards([("Ny titel", *TEXTS[1:])], tmp_path)[0]
     assert renamed.startswith(b"\x89PNG") and len(list((tmp_path / "og").glob("*.png"))) == 3
+
+
+
+def test_a_change_to_the_drawing_code_draws_every_card_again(tmp_path: Path, monkeypatch):
+    cards([TEXTS], tmp_path)
+    (cached,) = (tmp_path / "og").glob("*.png")
+    cached.write_bytes(b"drawn by the old code")
+    assert cards([TEXTS], tmp_path) == [b"drawn by the old code"]
+    monkeypatch.setattr(preview_cards, "renderer_fingerprint", lambda: "other code")
+    redrawn = cards([TEXTS], tmp_path)[0]
+    assert redrawn.startswith(b"\x89PNG"), "a kept card is not served to new drawing code"
 
 
 def _overview(example: bool) -> Overview:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 from pathlib import Path
 
 from kop.render.changes import compare_findings
+from kop.sources import history as history_module
 from kop.sources.history import read_blobs, read_history
 
 TEMPLATE = """---
@@ -67,6 +69,23 @@ def test_versions_dates_notes_and_final_state(tmp_path: Path) -> None:
     # The typo fixed without a new version number is part of version 1 as readers last saw it.
     assert v1.meta["findings"][0]["statement"] == "Samverkan kräver mycket tid."
     assert v1.commit != v1.first_commit
+
+
+def test_parsed_versions_kept_by_other_code_are_parsed_again(tmp_path: Path, monkeypatch) -> None:
+    repo, cache = tmp_path / "repo", tmp_path / "cache"
+    repo.mkdir()
+    three_versions(repo)
+    assert [v.version for v in read_history(repo, cache_dir=cache).of("kop-2030-001")] == ["1.0", "2.0", "3.0"]
+    kept = json.loads((cache / "history.json").read_text(encoding="utf-8"))
+    for parsed in kept["blobs"].values():  # what a parser with other rules might have kept
+        if parsed and isinstance(parsed[0], dict) and parsed[0].get("version") == "1.0":
+            parsed[0]["findings"][0]["statement"] = "Tolkat av gammal kod."
+    (cache / "history.json").write_text(json.dumps(kept, ensure_ascii=False), encoding="utf-8")
+    statement = read_history(repo, cache_dir=cache).of("kop-2030-001")[0].meta["findings"][0]["statement"]
+    assert statement == "Tolkat av gammal kod.", "same code: the kept parse is used"
+    monkeypatch.setattr(history_module, "code_fingerprint", lambda: "annan kod")
+    statement = read_history(repo, cache_dir=cache).of("kop-2030-001")[0].meta["findings"][0]["statement"]
+    assert statement == "Samverkan kräver mycket tid.", "new code parses every version again"
 
 
 def test_structured_changes_between_versions(tmp_path: Path) -> None:

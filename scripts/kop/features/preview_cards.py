@@ -42,6 +42,20 @@ ACCENT = (255, 213, 79)
 TEXT = (255, 255, 255)
 MARGIN = 80
 RENDERER_VERSION = "3"
+
+
+@lru_cache(maxsize=1)
+def renderer_fingerprint() -> str:
+    """What a card's pixels depend on besides its text and font: this module's code and Pillow.
+
+    A kept card is served while this is unchanged, so a change to the drawing needs no
+    manual bump of :data:`RENDERER_VERSION` to reach every card.
+    """
+    from PIL import __version__ as pillow
+
+    code = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()
+    return f"{RENDERER_VERSION}|{code}|pillow-{pillow}"
+
 FONT_CANDIDATES = (
     ("/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
     ("/usr/share/fonts/truetype/liberation/LiberationSans-Bold.ttf",
@@ -171,7 +185,7 @@ def cards(texts: list[tuple], cache_dir: Path | None = None) -> list[bytes]:
     out: list[bytes | None] = []
     for text in texts:
         parts = [str(part) for part in text[:3]] + (["example"] if len(text) > 3 and text[3] else [])
-        key = hashlib.sha256("\x00".join((RENDERER_VERSION, font, *parts)).encode("utf-8")).hexdigest()
+        key = hashlib.sha256("\x00".join((renderer_fingerprint(), font, *parts)).encode("utf-8")).hexdigest()
         cached = cache_dir / "og" / f"{key}.png" if cache_dir else None
         paths.append(cached)
         out.append(cached.read_bytes() if cached and cached.is_file() else None)

@@ -32,6 +32,7 @@ from kop.core.cores import fork_starmap, usable_cores, worker_count
 from kop.core.fsutil import write_atomic
 from kop.core.model import Diagnostic
 from kop.sources.blob_front_matter import key_fields, parse_blob
+from kop.sources.cache import code_fingerprint
 from kop.sources.frontmatter import MAX_FILE_BYTES, decode_text
 
 PARALLEL_PARSE_MIN = 200  # files: below this one process parses faster than a pool starts
@@ -265,6 +266,11 @@ def blob_id(root: Path, spec: str) -> str | None:
     return value if proc.returncode == 0 and len(value) >= 40 else None
 
 
+def _cache_version() -> str:
+    """The cache's format and the code that parsed it: a changed parser never reads old results."""
+    return f"{CACHE_VERSION}-{code_fingerprint()}"
+
+
 def _load_cache(path: Path | None) -> dict[str, Any]:
     if path is None or not path.is_file():
         return {}
@@ -272,7 +278,7 @@ def _load_cache(path: Path | None) -> dict[str, Any]:
         data = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
-    return data if isinstance(data, dict) and data.get("version") == CACHE_VERSION else {}
+    return data if isinstance(data, dict) and data.get("version") == _cache_version() else {}
 
 
 def read_history(root: Path, folder: str = "overviews", cache_dir: Path | None = None,
@@ -334,7 +340,7 @@ def read_history(root: Path, folder: str = "overviews", cache_dir: Path | None =
                 keys_by_blob.pop(blob, None)
     if (unseen or missing) and cache_file is not None:
         with contextlib.suppress(OSError, TypeError, ValueError):
-            data = json.dumps({"version": CACHE_VERSION, "blobs": parsed_by_blob, "keys": keys_by_blob},
+            data = json.dumps({"version": _cache_version(), "blobs": parsed_by_blob, "keys": keys_by_blob},
                               ensure_ascii=False, default=str)
             write_atomic(cache_file, data.encode("utf-8"))
     # Walk oldest first: the first sight of (id, version) is where it appeared, the last its final state.
