@@ -209,10 +209,17 @@ def search_payload(site: Path) -> str:
     """Bytes a browser fetches from /pagefind/ for one query, or '–' if the site has no Pagefind index."""
     if not (site / "pagefind" / "pagefind.js").is_file():
         return "–"
+    browser = chromium_path()
+    if browser is None:
+        print("  sökmätningen hoppades över: Chromium saknas (make system-deps installerar det)", file=sys.stderr)
+        return "–"
+    probe = [sys.executable, "-c", _SEARCH_PROBE, str(site), QUERY, str(browser), json.dumps(CHROMIUM_ARGS)]
     try:
-        probe = [sys.executable, "-c", _SEARCH_PROBE, str(site), QUERY, str(chromium_path()), json.dumps(CHROMIUM_ARGS)]
-        out = subprocess.run(probe, capture_output=True,
-                             text=True, timeout=300, check=True)
+        out = subprocess.run(probe, capture_output=True, text=True, timeout=300, check=False)
+        if out.returncode != 0:  # the reason, not the probe's whole script
+            reason = (out.stderr.strip().splitlines() or [f"avslutningskod {out.returncode}"])[-1]
+            print(f"  sökmätningen misslyckades: {reason}", file=sys.stderr)
+            return "–"
         data = json.loads(out.stdout)
     except (subprocess.SubprocessError, ValueError, OSError) as exc:
         print(f"  sökmätningen misslyckades: {exc}", file=sys.stderr)
