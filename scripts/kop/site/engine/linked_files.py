@@ -14,15 +14,16 @@ published ``site/`` of the previous build. So nothing may write into such a file
 * ``build/docs`` is only ever written by :func:`kop.site.generate.write_tree` and the live
   preview, both atomically (a new file replaces the old one; the link keeps the old bytes);
 * the new site's pages are rewritten by the sanitiser and the search step, atomically too
-  (:func:`kop.core.fsutil.write_atomic`), and Pagefind's folder is emptied before it runs;
+  (:func:`kop.core.fsutil.write_atomic`: a new file replaces the link), and Pagefind's folder is
+  emptied before it runs;
 * the engine writes its own outputs (pages, the theme's static templates such as ``404.html``
   and ``sitemap.xml``, the sitemap's ``.gz``, a search plugin's folder) with ``open(…, "w")``:
   a static file whose place in the site is one of those is copied as before, never linked.
 
 Only regular files inside the engine's ``docs_dir`` are linked (never a symlink, never the
 theme's own files from the installed packages), and only with the mode a copy would get
-(:data:`kop.core.fsutil.FILE_MODE`: readable for the web server); where a link cannot be made (another file
-system, no permission, too many links) the file is copied as before. Full builds only: the
+(:data:`kop.core.fsutil.FILE_MODE`: readable for the web server); where a link cannot be made
+(another file system, no permission, too many links) the file is copied as before. Full builds only: the
 live preview's dirty rebuilds keep the engine's own copying.
 """
 
@@ -79,6 +80,9 @@ def _linking_copy(plugin: LinkedFiles, file: Any, copy: Any) -> Any:
         Path(dest).parent.mkdir(parents=True, exist_ok=True)
         try:
             os.link(src, dest, follow_symlinks=False)
+            if not _regular(dest):  # the source was swapped for a symlink after the check: no link
+                os.unlink(dest)
+                raise OSError("not a regular file")
         except OSError:  # EXDEV, EPERM, EMLINK …: a copy, as without this plugin
             plugin.copied += 1
             copy(dirty)
