@@ -17,25 +17,18 @@ import pytest
 
 from kop.core.fsutil import FILE_MODE
 from kop.core.project import load_project
-from kop.dev.corpus import generate
 from kop.site import sanitize, search_index
 from kop.site.build import prepare
 from kop.site.engine import ENGINES, api, linked_files, run
+from tests.site.corpora import prepared_corpus, tree
 
 pytestmark = pytest.mark.slow  # the engine runs on a generated corpus
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture()
 def corpus(tmp_path: Path) -> Path:
     root = tmp_path / "small"
-    generate(root, "small", seed=7)
-    result, formatted = prepare(load_project(root))
-    assert formatted is not None, result.diagnostics
-    return root
+    return prepared_corpus(root, seed=7)
 
 
 def static_files(docs: Path) -> list[Path]:

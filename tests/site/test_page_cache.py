@@ -17,10 +17,9 @@ import pytest
 import yaml
 
 from kop.core.project import load_project
-from kop.dev.corpus import generate
-from kop.site.build import prepare
 from kop.site.engine import run
 from tests.conftest import REPO
+from tests.site.corpora import prepared_corpus, tree
 
 pytestmark = pytest.mark.slow  # the engine runs several times on a generated corpus
 
@@ -36,17 +35,10 @@ print(json.dumps({"problems": problems, "delegated": plugin.delegated}))
 """
 
 
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
 @pytest.fixture()
 def corpus(tmp_path: Path) -> Path:
     root = tmp_path / "small"
-    generate(root, "small", seed=5)
-    result, formatted = prepare(load_project(root))
-    assert formatted is not None, result.diagnostics
-    return root
+    return prepared_corpus(root, seed=5)
 
 
 def cache_dir(root: Path) -> Path:

@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 from kop.site.pagefind_stable import SIGNATURE, _encode, cbor_bytes, read_cbor, stabilise
+from tests.site.corpora import tree
 
 
 def write(path: Path, value) -> None:
@@ -24,10 +25,6 @@ def make_bundle(root: Path, order: list[int]) -> Path:
     (root / "pagefind-entry.json").write_text(
         '{"version":"1.5.2","languages":{"sv":{"hash":"sv_0123456789","wasm":"sv","page_count":3}}}', encoding="utf-8")
     return root
-
-
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def test_two_orders_give_identical_bytes(tmp_path):

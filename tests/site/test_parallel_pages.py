@@ -16,12 +16,10 @@ from types import SimpleNamespace
 
 import pytest
 
-from kop.core.project import load_project
-from kop.dev.corpus import generate
-from kop.site.build import prepare
 from kop.site.engine import parallel_pages
 from kop.site.engine.parallel_pages import ParallelPages
 from tests.conftest import REPO
+from tests.site.corpora import prepared_corpus, tree
 
 ENGINES = ["mkdocs", "properdocs"]
 
@@ -51,17 +49,10 @@ def engine(root: Path, site: Path, mode: str, name: str) -> dict:
     return result
 
 
-def tree(root: Path) -> dict[str, bytes]:
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
-
-
 @pytest.fixture(scope="module")
 def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = tmp_path_factory.mktemp("parallel") / "small"
-    generate(root, "small", seed=3)
-    result, formatted = prepare(load_project(root))
-    assert formatted is not None, result.diagnostics
-    return root
+    return prepared_corpus(root, seed=3)
 
 
 def overview_pages(root: Path) -> list[Path]:
