@@ -153,3 +153,44 @@ def test_page_sizes_count_elements_like_a_browser_and_flag_pages_over_budget(tmp
     line = largest_pages(site)
     assert line.startswith("största sidan a/index.html: ")
     assert "1 av 2 sidor över budget" in line and "a/index.html" in line
+
+
+def test_generator_and_scenarios_never_touch_real_content(tmp_path: Path) -> None:
+    """A bench scenario once ran in the checkout and its made-up reference was committed: both refuse now."""
+    from kop.dev import scenarios
+    from kop.dev.corpus import MARKER, NotACorpus
+
+    real = tmp_path / "real"
+    (real / "overviews").mkdir(parents=True)
+    (real / "overviews" / "riktig.md").write_text("---\nstatus: publicerad\n---\nText.\n", encoding="utf-8")
+    (real / "references.bib").write_text("@book{a, title = {A}}\n", encoding="utf-8")
+    before = _tree(real)
+    with pytest.raises(NotACorpus):
+        generate(real, "small", seed=1)
+    with pytest.raises(NotACorpus):
+        scenarios.add_reference(real, 1)
+    with pytest.raises(NotACorpus):
+        scenarios.edit_overview(real, 1)
+    with pytest.raises(NotACorpus):
+        scenarios.serve_reload(real, 1, dict(os.environ))
+    assert _tree(real) == before
+    with pytest.raises(NotACorpus):
+        generate(REPO, "small", seed=1)
+    # a generated corpus is marked, can be generated again in place, and the scenarios change it
+    corpus = tmp_path / "corpus"
+    generate(corpus, "small", seed=1)
+    assert (corpus / MARKER).is_file()
+    generate(corpus, "small", seed=1)
+    unchanged = _tree(corpus)
+    edited = scenarios.edit_overview(corpus, 1)
+    assert _tree(corpus) != unchanged and "En redigerad mening nummer 1" in edited.read_text(encoding="utf-8")
+
+
+def test_the_checkout_holds_no_benchmark_content() -> None:
+    """The example content is real: nothing of the synthetic corpus (10.5555 DOIs, bench keys) is in it."""
+    files = [REPO / "references.bib", *sorted((REPO / "overviews").glob("*.md")),
+             *sorted((REPO / "docs").rglob("*.md"))]
+    for path in files:
+        text = path.read_text(encoding="utf-8")
+        for trace in ("10.5555/", "nybenchreferens", "syntetisk-oversikt", "En redigerad mening nummer"):
+            assert trace not in text, f"{path.relative_to(REPO)} holds benchmark content ({trace})"

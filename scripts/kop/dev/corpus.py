@@ -26,6 +26,21 @@ from pathlib import Path
 from kop.schema.load import vocabulary_values
 
 REPO = Path(__file__).resolve().parents[3]
+#: Written into every generated corpus. The generator only replaces a folder that has it (or an
+#: empty one), and :mod:`kop.dev.scenarios` only changes such a folder: a bench scenario once ran
+#: in the checkout itself and its made-up reference was committed into the example content.
+MARKER = ".kop-bench-corpus"
+MARKER_TEXT = "SYNTETISKT TESTMATERIAL: genererat av kop.dev.corpus, får aldrig checkas in eller publiceras.\n"
+
+
+class NotACorpus(ValueError):
+    """The folder is not a generated corpus (it may be real content): nothing is written there."""
+
+
+def require_corpus(folder: Path) -> None:
+    """Raise :class:`NotACorpus` unless ``folder`` is a generated corpus (it holds :data:`MARKER`)."""
+    if not (folder / MARKER).is_file():
+        raise NotACorpus(f"{folder} is not a generated benchmark corpus (no {MARKER}); refusing to change it")
 
 #: name -> (overviews, references, (min, max) words per overview body, (min, max) citation clusters)
 SCALES: dict[str, tuple[int, int, tuple[int, int], tuple[int, int]]] = {
@@ -464,7 +479,11 @@ def generate(target: Path, scale: str = "small", seed: int = 1) -> CorpusStats:
         raise ValueError(f"unknown scale {scale!r}; choose from {', '.join(SCALES)}")
     n_overviews, n_refs, words, clusters = SCALES[scale]
     rng = random.Random(f"kop-bench-{seed}-{scale}")
+    if target.resolve() == REPO or (target.is_dir() and any(target.iterdir()) and not (target / MARKER).is_file()):
+        raise NotACorpus(f"{target} holds content that was not generated here (no {MARKER}); "
+                         "give an empty or new folder")
     target.mkdir(parents=True, exist_ok=True)
+    (target / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
     bib = _Bib(rng, n_refs)
     (target / "references.bib").write_text(bib.text(), encoding="utf-8")
     ovs = _Overviews(rng, n_overviews, bib.keys, words, clusters)

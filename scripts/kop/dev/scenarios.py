@@ -19,6 +19,7 @@ import urllib.request
 from pathlib import Path
 from urllib.parse import urlparse
 
+from kop.dev.corpus import require_corpus
 from kop.sources.frontmatter import decode_text, split_front_matter
 
 
@@ -34,6 +35,7 @@ def published_overviews(corpus: Path) -> list[Path]:
 
 def add_reference(corpus: Path, n: int) -> str:
     """Append one new entry to references.bib and cite it in one overview (a typical pull request)."""
+    require_corpus(corpus)  # never the checkout: the entry is made up
     key = f"nybenchreferens{n}"
     entry = (f"\n@article{{{key},\n"
              f"  author = {{Sj{{\\\"o}}berg, Anna and {{\\AA}}kesson, Erik and Ny-Referens{n}, Karin}},\n"
@@ -50,6 +52,7 @@ def add_reference(corpus: Path, n: int) -> str:
 
 def edit_overview(corpus: Path, n: int) -> Path:
     """Append a sentence to one overview (the commonest edit)."""
+    require_corpus(corpus)
     target = published_overviews(corpus)[2]
     with target.open("a", encoding="utf-8") as ov:
         ov.write(f"\nEn redigerad mening nummer {n} utan nya källor.\n")
@@ -75,6 +78,7 @@ def _get(url: str) -> str | None:
 
 def serve_reload(corpus: Path, runs: int, env: dict[str, str], site_url: str = "/") -> list[float]:
     """Seconds from saving one overview to ``kop serve`` serving its page with the change, per run."""
+    require_corpus(corpus)
     port = _free_port()
     log = corpus / ".serve.log"
     with log.open("wb") as out:
