@@ -89,9 +89,13 @@ def test_changed_vocabulary_is_recomputed(make_project: Callable[..., Path], tmp
     assert _run(root)[0] == []
 
 
+BAD_FRONT = VALID.replace("method: systematisk översikt", "method: systematisk översikT")  # KOP113 at line 26
+
+
 def test_corrupt_cache_files_are_recomputed(make_project: Callable[..., Path]) -> None:
-    root = make_project({"testoversikt.md": VALID})
+    root = make_project({"testoversikt.md": BAD_FRONT})
     expected, _ = _run(root)
+    assert ("KOP113", "overviews/testoversikt.md", 26) in expected
     entries = sorted((root / ".cache" / "kop").rglob("*.pickle"))
     assert len(entries) == 4  # the bibliography, what its next load reuses, the overview and its schema check
     for i, entry in enumerate(entries):  # truncated, or garbage
@@ -249,7 +253,7 @@ def test_an_edit_of_the_text_reuses_the_schema_check_and_an_edit_of_the_front_ma
     """The schema check is kept by the front matter; the answer is always that of a run without a cache."""
     from kop.check import one_file
 
-    bad = VALID.replace("method: systematisk översikt", "method: systematisk översikT")  # KOP113 at line 26
+    bad = BAD_FRONT
     root = make_project({"testoversikt.md": bad})
     path = root / "overviews" / "testoversikt.md"
     assert ("KOP113", "overviews/testoversikt.md", 26) in _run(root)[0]
@@ -270,3 +274,21 @@ def test_an_edit_of_the_text_reuses_the_schema_check_and_an_edit_of_the_front_ma
     diags = _run(root)[0]
     assert checked == ["overviews/testoversikt.md"] and not any(d[0] == "KOP113" for d in diags)
     assert diags == _uncached(root, monkeypatch)
+    checked.clear()
+    path.write_text(VALID + "\nEn annan mening i texten.\n", encoding="utf-8")  # the fixed answer was kept
+    diags = _run(root)[0]
+    assert checked == [] and not any(d[0] == "KOP113" for d in diags)
+    assert diags == _uncached(root, monkeypatch)
+
+
+def test_a_clean_front_matter_leaves_no_schema_file(make_project: Callable[..., Path]) -> None:
+    """Creating one small file per clean overview cost more than checking it again (1,000 files on large).
+
+    An erroneous front matter keeps its answer, so the jsonschema import its message needs is paid once.
+    """
+    root = make_project({"testoversikt.md": VALID, "trasig.md": BAD_FRONT})
+    diags = _run(root)[0]
+    assert ("KOP113", "overviews/trasig.md", 26) in diags
+    assert not any(d[1] == "overviews/testoversikt.md" for d in diags)
+    assert len(list((root / ".cache" / "kop" / "schema-slot").glob("*.pickle"))) == 1
+    assert _run(root)[0] == diags

@@ -42,6 +42,7 @@ TOO_MANY_REFERENCES = message("KOP423")
 TOO_MANY_SAME_AUTHOR = message("KOP424")
 
 _BRACKET = re.compile(r"\\.|`+|[\[\]]", re.DOTALL)
+_FEWEST_OVER = min(MAX_BRACKET_DEPTH, MAX_UNCLOSED_BRACKETS)  # '[' a paragraph needs beyond this to break a limit
 
 
 def check_overview(ov: Overview, display: str) -> list[Diagnostic]:
@@ -67,7 +68,7 @@ def _nth_item(ov: Overview, n: int) -> tuple[int, int]:
 
 def bracket_diagnostics(body: str, body_line: int, display: str) -> list[Diagnostic]:
     """At most one message per paragraph whose brackets would make the site engine slow."""
-    if "[" not in body:
+    if body.count("[") <= _FEWEST_OVER:
         return []
     blocks = read_blocks(body, Opaque(body))
     out: list[Diagnostic] = []
@@ -86,7 +87,7 @@ def bracket_diagnostics(body: str, body_line: int, display: str) -> list[Diagnos
 
 def _paragraph_problem(body: str, start: int, end: int) -> tuple[str, int, int] | None:
     """('depth', offset, depth) or ('unclosed', offset of the first unclosed '[', count), or None."""
-    if body.find("[", start, end) < 0:
+    if body.count("[", start, end) <= _FEWEST_OVER:  # each '[' counted below is one of these: none can go over
         return None
     runs: dict[int, list[int]] | None = None
     open_at: list[int] = []

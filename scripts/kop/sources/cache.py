@@ -33,6 +33,7 @@ an allow-list unpickler, so a planted cache file cannot run code.
 from __future__ import annotations
 
 import contextlib
+import gc
 import hashlib
 import io
 import os
@@ -286,9 +287,15 @@ def _load_share(cache: ContentCache, load: Callable[[Path, str], tuple[Overview,
     each entry as used for :meth:`ContentCache.prune`).
     """
     out = []
-    for path, display, key in files:
-        value = load(path, display)
-        if key is not None:
-            cache.put("overview", key, value)
-        out.append(value)
+    collecting = gc.isenabled()
+    gc.disable()  # loading makes many small acyclic objects: collecting them found nothing but cost ~6 %
+    try:
+        for path, display, key in files:
+            value = load(path, display)
+            if key is not None:
+                cache.put("overview", key, value)
+            out.append(value)
+    finally:
+        if collecting:
+            gc.enable()
     return out
