@@ -26,7 +26,6 @@ a crossref parent may come after its child.
 
 from __future__ import annotations
 
-import gc
 import re
 from pathlib import Path
 from typing import Any
@@ -40,6 +39,7 @@ from kop.bib.quiet import quiet
 from kop.bib.strings import BadValue, evaluate
 from kop.bib.validate import shorten
 from kop.core.catalogue import message
+from kop.core.collector import collection_paused
 from kop.core.messages import did_you_mean
 from kop.core.model import Diagnostic, Reference
 from kop.core.quotes import NAMES
@@ -504,33 +504,29 @@ def load_bibliography(
     loader = _Loader(shown_path, memo)
     # Parsing allocates hundreds of thousands of small acyclic objects; the cyclic garbage
     # collector would repeatedly traverse all of them for nothing (~30% of the load time).
-    gc_was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        if text is None:
-            try:
-                data = Path(path).read_bytes()
-            except OSError as error:
-                loader.report(READ_ERROR.at(shown_path, 0, 0, error=_os_error(error)))
-                return {}, loader.diagnostics
-            if len(data) > MAX_BIB_BYTES:
-                loader.report(TOO_LARGE.at(shown_path, 1, 0, size=len(data), limit=MAX_BIB_BYTES))
-                return {}, loader.diagnostics
-            source = decode_bytes(data, shown_path, loader.diagnostics)
-        elif isinstance(text, bytes | bytearray):
-            source = decode_bytes(bytes(text), shown_path, loader.diagnostics)
-        else:
-            source = str(text)
-        if source.startswith("\ufeff"):
-            source = source[1:]
-        if "\r" in source:
-            source = source.replace("\r\n", "\n").replace("\r", "\n")
-        source = _typographic(source, shown_path, loader)  # before comments: ”50% av…” is a value
-        loader.run(_normalise(source))
-    except (Exception, RecursionError) as error:  # never a traceback for the author
-        loader.report(INTERNAL_ERROR.at(shown_path, 0, 0, what="referensfilen", error=_short(error)))
-    finally:
-        if gc_was_enabled:
-            gc.enable()
+    with collection_paused():
+        try:
+            if text is None:
+                try:
+                    data = Path(path).read_bytes()
+                except OSError as error:
+                    loader.report(READ_ERROR.at(shown_path, 0, 0, error=_os_error(error)))
+                    return {}, loader.diagnostics
+                if len(data) > MAX_BIB_BYTES:
+                    loader.report(TOO_LARGE.at(shown_path, 1, 0, size=len(data), limit=MAX_BIB_BYTES))
+                    return {}, loader.diagnostics
+                source = decode_bytes(data, shown_path, loader.diagnostics)
+            elif isinstance(text, bytes | bytearray):
+                source = decode_bytes(bytes(text), shown_path, loader.diagnostics)
+            else:
+                source = str(text)
+            if source.startswith("\ufeff"):
+                source = source[1:]
+            if "\r" in source:
+                source = source.replace("\r\n", "\n").replace("\r", "\n")
+            source = _typographic(source, shown_path, loader)  # before comments: ”50% av…” is a value
+            loader.run(_normalise(source))
+        except (Exception, RecursionError) as error:  # never a traceback for the author
+            loader.report(INTERNAL_ERROR.at(shown_path, 0, 0, what="referensfilen", error=_short(error)))
     # File order: entries are checked after the whole file is read (pass 3), their syntax problems before.
     return loader.references, sorted(loader.diagnostics, key=lambda diagnostic: diagnostic.line)

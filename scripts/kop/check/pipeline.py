@@ -20,6 +20,7 @@ from kop.check.one_file import SCHEMA_SLOT, key_checks, load_overview, local_che
 from kop.check.readability import lix_limit
 from kop.cite.keys import cited_keys
 from kop.core.catalogue import message
+from kop.core.collector import collection_paused
 from kop.core.project import Project, today
 from kop.core.results import CheckResult
 from kop.sources.cache import ContentCache, cached_bibliography, cached_overviews
@@ -39,6 +40,12 @@ def check(project: Project, hooks: Sequence[CheckHook] = (),
     against the bibliography and against today's date always run. ``addresses`` predicts the
     site's addresses for hooks that need them (the registry); without it they see none.
     """
+    with collection_paused():  # the tree's objects all live until the end: see kop.core.collector
+        return _check(project, hooks, addresses, cache)
+
+
+def _check(project: Project, hooks: Sequence[CheckHook],
+           addresses: Callable[[CheckResult], set[str]] | None, cache: ContentCache | None) -> CheckResult:
     result = CheckResult(project)
     cache = cache if cache is not None else ContentCache(project.cache_dir)
     bib_display = project.display(project.bib_path)

@@ -79,7 +79,8 @@ _CONTROL = re.compile("[\x01-\x08\x0b-\x1f\x7f]")
 _TAG_OPEN = re.compile(r"<(/?)([A-Za-z][^\s/>\x00]*)")
 _MD_DEST = re.compile(r"\]\([ \t]*(?:\n[ \t]*)?(<[^>\n]*>|[^\s)]+)")
 _REF_DEF = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:[ \t]*(?:\n[ \t]*)?(<[^>\n]*>|\S+)", re.MULTILINE)
-_AUTOLINK = re.compile(r"(?<!\()<([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*)>")
+# The look-behind comes after the '<' (the same condition): first, it made every offset a candidate.
+_AUTOLINK = re.compile(r"<(?<!\(<)([A-Za-z][A-Za-z0-9+.\-]{1,31}:[^\s<>]*)>")
 _ATTR_LIST = re.compile(r"\{:?[ \t]*([^{}\n]*)\}")
 _ATTR_LIST_PAIR = re.compile(r"""([^\s=}"']+)[ \t]*=[ \t]*("[^"\n]*"|'[^'\n]*'|[^\s}]+)""")
 _URL_JUNK = re.compile(r"[\x00-\x20\x7f\\]+")
@@ -185,7 +186,7 @@ def _findings(text: str) -> Iterator[tuple[int, Any, dict[str, object]]]:
     for match in _MD_DEST.finditer(text):
         media = match.start() in image_ends
         yield from _check_url(match.start(1), match.group(1).strip("<>"), media)
-    for match in _REF_DEF.finditer(text):
+    for match in _REF_DEF.finditer(text) if "]:" in text else ():  # a definition has "]:"; a miss tried every line
         yield from _check_url(match.start(1), match.group(1).strip("<>"), _label(match.group(0)) in image_labels)
     for match in _AUTOLINK.finditer(text):
         yield from _check_url(match.start(1), match.group(1), False)
@@ -215,6 +216,8 @@ def _image_ends(text: str) -> set[int]:
     paragraphs), so the scan stays linear however many brackets there are.
     """
     ends: set[int] = set()
+    if "![" not in text:  # an image's '[' follows a '!': without one the bracket scan finds nothing
+        return ends
     stack: list[int] = []
     for match in _BRACKET.finditer(text):
         pos = match.start()
@@ -482,6 +485,8 @@ def _mask_spans(lines: list[str], code: list[bool], raw: list[bool]) -> None:
 
 def _spans_masked(line: str) -> str:
     """The line with the insides of its code spans blanked (backslash-escaped runs do not open)."""
+    if "`" not in line:  # most lines: no span to mask, and copying the line char by char is the cost
+        return line
     runs = [m.span() for m in _BACKTICKS.finditer(line) if not (m.start() and line[m.start() - 1] == "\\")]
     by_width: dict[int, list[int]] = {}
     for k, (start, end) in enumerate(runs):

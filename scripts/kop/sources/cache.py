@@ -33,7 +33,6 @@ an allow-list unpickler, so a planted cache file cannot run code.
 from __future__ import annotations
 
 import contextlib
-import gc
 import hashlib
 import io
 import os
@@ -45,6 +44,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
+from kop.core.collector import collection_paused
 from kop.core.cores import fork_starmap, worker_count
 from kop.core.fsutil import write_atomic
 from kop.core.model import Citation, CitationItem, Diagnostic, Overview, Reference
@@ -287,15 +287,10 @@ def _load_share(cache: ContentCache, load: Callable[[Path, str], tuple[Overview,
     each entry as used for :meth:`ContentCache.prune`).
     """
     out = []
-    collecting = gc.isenabled()
-    gc.disable()  # loading makes many small acyclic objects: collecting them found nothing but cost ~6 %
-    try:
+    with collection_paused():  # also when called without workers, outside the check's own pause
         for path, display, key in files:
             value = load(path, display)
             if key is not None:
                 cache.put("overview", key, value)
             out.append(value)
-    finally:
-        if collecting:
-            gc.enable()
     return out
