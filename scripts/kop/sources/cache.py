@@ -44,7 +44,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, TypeVar
 
-from kop.core.collector import collection_paused
 from kop.core.cores import fork_starmap, worker_count
 from kop.core.fsutil import write_atomic
 from kop.core.model import Citation, CitationItem, Diagnostic, Overview, Reference
@@ -287,10 +286,9 @@ def _load_share(cache: ContentCache, load: Callable[[Path, str], tuple[Overview,
     each entry as used for :meth:`ContentCache.prune`).
     """
     out = []
-    with collection_paused():  # also when called without workers, outside the check's own pause
-        for path, display, key in files:
-            value = load(path, display)
-            if key is not None:
-                cache.put("overview", key, value)
-            out.append(value)
+    for path, display, key in files:  # the collector is paused by the check (kop.core.collector), also in forks
+        value = load(path, display)
+        if key is not None:
+            cache.put("overview", key, value)
+        out.append(value)
     return out
